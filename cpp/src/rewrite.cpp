@@ -1,0 +1,531 @@
+#include "clicktrail/rewrite.hpp"
+
+#include <algorithm>
+#include <optional>
+
+#include "clicktrail/entities.hpp"
+#include "clicktrail/html_tokenizer.hpp"
+#include "clicktrail/linkify.hpp"
+#include "clicktrail/url.hpp"
+#include "link_policy.hpp"
+
+namespace clicktrail {
+
+using html::Span;
+using html::Token;
+using html::TokenKind;
+using html::Tokenizer;
+
+std::string_view to_string(LinkReason reason) {
+  switch (reason) {
+    case LinkReason::tracked: return "tracked";
+    case LinkReason::empty: return "empty";
+    case LinkReason::fragment: return "fragment";
+    case LinkReason::mailto: return "mailto";
+    case LinkReason::tel: return "tel";
+    case LinkReason::sms: return "sms";
+    case LinkReason::unsafe_scheme: return "unsafe_scheme";
+    case LinkReason::other_scheme: return "other_scheme";
+    case LinkReason::relative: return "relative";
+    case LinkReason::template_tag: return "template_tag";
+    case LinkReason::opted_out: return "opted_out";
+    case LinkReason::unsubscribe: return "unsubscribe";
+    case LinkReason::invalid_url: return "invalid_url";
+    case LinkReason::over_limit: return "over_limit";
+    case LinkReason::clicks_off: return "clicks_off";
+  }
+  return "unknown";
+}
+
+namespace {
+
+struct Edit {
+  std::size_t begin;
+  std::size_t end;
+  std::string replacement;
+};
+
+// Writes the bytes of `range` with `edits` (absolute, non-overlapping) applied.
+void splice(const Tokenizer& tokenizer, Span range, std::vector<Edit>& edits, std::string& out) {
+  std::stable_sort(edits.begin(), edits.end(),
+            [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
+  std::size_t copied = range.begin;
+  for (const Edit& edit : edits) {
+    out += tokenizer.bytes({copied, edit.begin});
+    out += edit.replacement;
+    copied = edit.end;
+  }
+  out += tokenizer.bytes({copied, range.end});
+}
+
+bool is_link_element(std::string_view lower_name) {
+  return lower_name == "a" || lower_name == "area" || lower_name == "v:roundrect" ||
+         lower_name == "v:rect" || lower_name == "v:oval";
+}
+
+bool is_vml(std::string_view lower_name) { return lower_name.starts_with("v:"); }
+
+// "[if mso]> ... <![endif]" inside "<!--" "-->": Outlook's copy of the content, which must be
+// rewritten like the rest so the Outlook button and the HTML button report one link.
+std::optional<Span> conditional_comment_content(const Tokenizer& tokenizer, const Token& token) {
+  std::string_view body = tokenizer.bytes(token.body);
+  if (!istarts_with_ascii(body, "[if ")) return std::nullopt;
+  std::size_t open_end = body.find("]>");
+  if (open_end == std::string_view::npos) return std::nullopt;
+  std::size_t close = body.rfind("<![endif]");
+  if (close == std::string_view::npos || close < open_end + 2) return std::nullopt;
+  return Span{token.body.begin + open_end + 2, token.body.begin + close};
+}
+
+}  // namespace
+
+class LinkRewriter::Impl {
+ public:
+  Impl(const RewriteOptions& options, std::optional<TrackingUrlBuilder> builder)
+      : options_(options),
+        builder_(std::move(builder)),
+        tokenizer_([this](const Token& token, const Tokenizer& tokenizer) {
+          on_token(token, tokenizer, main_);
+        }) {}
+
+  void write(std::string_view chunk, std::string& out) {
+    out_ = &out;
+    tokenizer_.write(chunk);
+    total_input_ += chunk.size();
+  }
+
+  RewriteReport end(std::string& out) {
+    out_ = &out;
+    tokenizer_.end();
+    if (options_.open_pixel && !pixel_placed_) {
+      out += pixel_markup();
+      report_.pixel_inserted = true;
+      report_.pixel_offset = total_input_;
+    }
+    if (over_limit_ > 0) {
+      add_warning("link_limit",
+                  std::to_string(over_limit_) + " link(s) past the limit of " +
+                      std::to_string(options_.max_links) + " are not tracked",
+                  first_over_limit_offset_, first_over_limit_line_);
+    }
+    return std::move(report_);
+  }
+
+  // Plain-text body: URLs replaced in place, nothing else.
+  void rewrite_plain_text(std::string_view text, std::string& out) {
+    std::size_t copied = 0;
+    std::size_t line = 1, line_offset = 0;
+    for (const UrlMatch& match : find_urls(text)) {
+      line += std::count(text.begin() + line_offset, text.begin() + match.begin, '\n');
+      line_offset = match.begin;
+      std::string url(text.substr(match.begin, match.end - match.begin));
+      if (match.needs_scheme) url.insert(0, "http://");
+      LinkState state = decide(url, "text", {}, false, false, match.begin, line, false);
+      if (state.decision.reason == LinkReason::invalid_url) continue;
+      report_link(state, url, "text", {}, true, match.begin, line, false);
+      std::string replacement = state.tracked_url.empty()
+                                    ? (options_.mode == RewriteMode::ses ? state.decision.target
+                                                                         : std::string())
+                                    : state.tracked_url;
+      if (replacement.empty()) continue;
+      out += text.substr(copied, match.begin - copied);
+      out += replacement;
+      copied = match.end;
+    }
+    out += text.substr(copied);
+    report_.pixel_inserted = false;
+  }
+
+  RewriteReport take_report() { return std::move(report_); }
+
+ private:
+  // Per tokenizer: the document, or the inside of one conditional comment.
+  struct Context {
+    bool conditional = false;
+    bool in_anchor = false;
+    std::size_t line_offset = 0;  // `line` is the line number at this offset
+    std::size_t line = 1;
+  };
+
+  struct LinkState {
+    int index = 0;
+    detail::LinkDecision decision;
+    std::string tracked_url;
+  };
+
+  std::size_t line_at(const Tokenizer& tokenizer, Context& context, std::size_t offset) {
+    std::string_view skipped = tokenizer.bytes({context.line_offset, offset});
+    context.line += std::count(skipped.begin(), skipped.end(), '\n');
+    context.line_offset = offset;
+    return context.line;
+  }
+
+  void on_token(const Token& token, const Tokenizer& tokenizer, Context& context) {
+    std::string& out = *out_;
+    std::vector<Edit> edits;
+    std::size_t line = line_at(tokenizer, context, token.range.begin);
+    switch (token.kind) {
+      case TokenKind::text:
+        rewrite_text_token(token, tokenizer, context, edits);
+        break;
+      case TokenKind::start_tag:
+      case TokenKind::end_tag: {
+        std::string name = ascii_lower(tokenizer.bytes(token.name));
+        if (name == "a") context.in_anchor = token.kind == TokenKind::start_tag;
+        if (token.kind == TokenKind::start_tag && is_link_element(name)) {
+          rewrite_link_tag(token, tokenizer, context, name, line, edits);
+        } else if (token.kind == TokenKind::end_tag && name == "body" && !context.conditional &&
+                   options_.open_pixel && !pixel_placed_) {
+          edits.push_back({token.range.begin, token.range.begin, pixel_markup()});
+          place_pixel(token.range.begin);
+        }
+        break;
+      }
+      case TokenKind::comment:
+        if (auto content = conditional_comment_content(tokenizer, token)) {
+          out += tokenizer.bytes({token.range.begin, content->begin});
+          rewrite_fragment(tokenizer, *content, line_at(tokenizer, context, content->begin));
+          out += tokenizer.bytes({content->end, token.range.end});
+          return;
+        }
+        break;
+      default:
+        break;
+    }
+    splice(tokenizer, token.range, edits, out);
+  }
+
+  void rewrite_fragment(const Tokenizer& outer, Span content, std::size_t line) {
+    Context inner;
+    inner.conditional = true;
+    inner.line_offset = content.begin;
+    inner.line = line;
+    Tokenizer tokenizer(
+        [this, &inner](const Token& token, const Tokenizer& t) { on_token(token, t, inner); },
+        content.begin);
+    tokenizer.write(outer.bytes(content));
+    tokenizer.end();
+  }
+
+  void rewrite_text_token(const Token& token, const Tokenizer& tokenizer, Context& context,
+                          std::vector<Edit>& edits) {
+    std::string_view text = tokenizer.bytes(token.range);
+    const std::string& placeholder = options_.open_tracker_placeholder;
+    if (options_.open_pixel && !placeholder.empty()) {
+      std::size_t at = text.find(placeholder);
+      while (at != std::string_view::npos) {
+        std::size_t offset = token.range.begin + at;
+        if (!pixel_placed_) {
+          if (options_.mode == RewriteMode::wrap) {
+            edits.push_back({offset, offset + placeholder.size(), pixel_markup()});
+          }
+          place_pixel(offset);
+        } else {
+          add_warning("placeholder_repeated",
+                      "the open-tracking placeholder appears more than once; only the first is "
+                      "used",
+                      offset, line_at(tokenizer, context, offset));
+        }
+        at = text.find(placeholder, at + placeholder.size());
+      }
+    }
+    if (!options_.linkify || context.in_anchor) return;
+    for (const UrlMatch& match : find_urls(text)) {
+      std::string_view raw = text.substr(match.begin, match.end - match.begin);
+      std::size_t offset = token.range.begin + match.begin;
+      // The placeholder is never part of a link.
+      if (!placeholder.empty() && raw.find(placeholder) != std::string_view::npos) continue;
+      std::string url = decode_entities(raw, EntityContext::text);
+      if (match.needs_scheme) url.insert(0, "http://");
+      std::size_t url_line = line_at(tokenizer, context, offset);
+      LinkState state = decide(url, "a", {}, false, false, offset, url_line, context.conditional);
+      if (state.decision.reason == LinkReason::invalid_url) continue;  // text, not a link
+      report_link(state, url, "a", {}, true, offset, url_line, context.conditional);
+      const std::string& href =
+          state.tracked_url.empty() ? state.decision.target : state.tracked_url;
+      std::string anchor = "<a href=\"" + escape_html(href) + "\"";
+      anchor += ses_attributes(state, {}, false);
+      anchor += ">";
+      anchor += raw;
+      anchor += "</a>";
+      edits.push_back({offset, offset + raw.size(), std::move(anchor)});
+    }
+  }
+
+  void rewrite_link_tag(const Token& token, const Tokenizer& tokenizer, Context& context,
+                        const std::string& element, std::size_t line, std::vector<Edit>& edits) {
+    const html::Attribute* href = nullptr;
+    const html::Attribute* ses_tags = nullptr;
+    bool no_track = false, unsubscribe = false, has_ses_no_track = false;
+    std::vector<const html::Attribute*> markers;
+    for (const html::Attribute& attribute : token.attributes) {
+      std::string name = ascii_lower(tokenizer.bytes(attribute.name));
+      if (name == "href") {
+        if (!href) href = &attribute;  // the first of duplicated attributes is the one used
+      } else if (name == detail::kSesTagsAttribute) {
+        if (!ses_tags) ses_tags = &attribute;
+        if (options_.mode == RewriteMode::wrap) markers.push_back(&attribute);
+      } else if (detail::is_no_track_marker(name)) {
+        no_track = true;
+        if (name == detail::kSesNoTrackAttribute) has_ses_no_track = true;
+        bool keep = options_.mode == RewriteMode::ses && name == detail::kSesNoTrackAttribute;
+        if (!keep) markers.push_back(&attribute);
+      } else if (detail::is_unsubscribe_marker(name)) {
+        unsubscribe = true;
+        markers.push_back(&attribute);
+      }
+    }
+    for (const html::Attribute* marker : markers) {
+      edits.push_back({marker->gap.begin, marker->whole.end, {}});
+    }
+    if (!href) return;
+
+    Tags tags;
+    if (ses_tags) {
+      tags = parse_tags(decode_entities(tokenizer.bytes(ses_tags->value), EntityContext::attribute));
+    }
+    std::string url = decode_entities(tokenizer.bytes(href->value), EntityContext::attribute);
+    LinkState state = decide(url, element, tags, no_track, unsubscribe, token.range.begin, line,
+                             context.conditional);
+    report_link(state, url, element, tags, false, token.range.begin, line, context.conditional);
+
+    const std::string* new_href = nullptr;
+    if (!state.tracked_url.empty()) {
+      new_href = &state.tracked_url;
+    } else if (options_.mode == RewriteMode::ses && !state.decision.target.empty() &&
+               state.decision.target != url) {
+      new_href = &state.decision.target;  // SES skips links that are not RFC 3986 conformant
+    }
+    if (new_href) {
+      char quote = href->quote ? href->quote : '"';
+      std::string value(1, quote);
+      value += escape_html(*new_href);
+      value += quote;
+      std::size_t begin = href->quote ? href->value.begin - 1 : href->value.begin;
+      std::size_t end = href->quote ? href->value.end + 1 : href->value.end;
+      if (!href->has_value) begin = end = href->name.end, value.insert(0, "=");
+      edits.push_back({begin, end, std::move(value)});
+    }
+    if (options_.mode == RewriteMode::ses) {
+      std::string extra = ses_attributes(state, tags, has_ses_no_track);
+      if (ses_tags && !extra.empty() && state.decision.reason == LinkReason::tracked) {
+        edits.push_back({ses_tags->gap.begin, ses_tags->whole.end, {}});  // merged below
+      }
+      if (!extra.empty()) edits.push_back({token.attributes_end, token.attributes_end, extra});
+    }
+  }
+
+  // SES mode: ` ses:tags="..."` for links SES should track, ` ses:no-track` for the others.
+  std::string ses_attributes(const LinkState& state, Tags tags, bool has_ses_no_track) {
+    if (options_.mode != RewriteMode::ses) return {};
+    LinkReason reason = state.decision.reason;
+    if (reason == LinkReason::opted_out || reason == LinkReason::unsubscribe) {
+      return has_ses_no_track ? std::string() : std::string(" ses:no-track");
+    }
+    if (reason != LinkReason::tracked) return {};
+    auto has_key = [&](std::string_view key) {
+      return std::any_of(tags.begin(), tags.end(), [&](const auto& tag) { return tag.first == key; });
+    };
+    Tags merged;
+    for (const auto& [key, value] : tags) {
+      merged.emplace_back(detail::ses_tag_value(key), detail::ses_tag_value(value, 256));
+    }
+    if (!has_key("link")) merged.emplace_back("link", std::to_string(state.index));
+    return " ses:tags=\"" + escape_html(format_tags(merged)) + "\"";
+  }
+
+  LinkState decide(const std::string& url, std::string_view element, const Tags& tags,
+                   bool no_track, bool unsubscribe, std::size_t offset, std::size_t line,
+                   bool conditional) {
+    LinkState state;
+    state.decision = detail::classify_url(url);
+    LinkReason& reason = state.decision.reason;
+    bool http = reason == LinkReason::tracked || reason == LinkReason::invalid_url;
+    if (http && unsubscribe) reason = LinkReason::unsubscribe;
+    if (reason == LinkReason::tracked && is_unsubscribe_url(state.decision.target)) {
+      reason = LinkReason::unsubscribe;
+    }
+    if (http && no_track) reason = LinkReason::opted_out;
+    if (reason == LinkReason::unsafe_scheme) {
+      add_warning("unsafe_scheme",
+                  "a " + url.substr(0, url.find(':') + 1) +
+                      " link is never tracked and many mail clients block it",
+                  offset, line);
+    }
+    if (reason == LinkReason::invalid_url && http) {
+      add_warning("invalid_url", "not a usable http(s) URL, left as it is: " + url, offset, line);
+    }
+    if (reason == LinkReason::tracked && options_.mode == RewriteMode::wrap &&
+        !options_.track_clicks) {
+      reason = LinkReason::clicks_off;
+    }
+
+    // The Outlook (VML) and HTML copies of one button stand next to each other: one index.
+    bool vml = is_vml(element);
+    bool pairs = last_link_ && !last_link_->paired && last_link_->vml != vml &&
+                 last_link_->url == url && last_link_->conditional != conditional;
+    if (pairs) {
+      state.index = last_link_->index;
+      last_link_->paired = true;
+      if (reason == LinkReason::tracked && !last_link_->tracked) {
+        reason = last_link_->reason == LinkReason::over_limit ? LinkReason::over_limit : reason;
+      }
+    } else {
+      state.index = next_index_++;
+      if (reason == LinkReason::tracked && tracked_indexes_ >= options_.max_links) {
+        reason = LinkReason::over_limit;
+        if (over_limit_++ == 0) {
+          first_over_limit_offset_ = offset;
+          first_over_limit_line_ = line;
+        }
+      }
+      if (reason == LinkReason::tracked) ++tracked_indexes_;
+      last_link_ = LastLink{state.index, url, vml, conditional, false, false, reason};
+    }
+    if (reason == LinkReason::tracked) {
+      last_link_->tracked = true;
+      if (options_.mode == RewriteMode::wrap) {
+        TrackingFields fields = options_.fields;
+        fields.link_index = state.index;
+        fields.tags.insert(fields.tags.end(), tags.begin(), tags.end());
+        auto tracked = builder_->click_url(fields, state.decision.target);
+        if (tracked) {
+          state.tracked_url = std::move(tracked.value());
+        } else {
+          reason = LinkReason::invalid_url;
+        }
+      }
+    }
+    return state;
+  }
+
+  void report_link(const LinkState& state, const std::string& url, std::string_view element,
+                   const Tags& tags, bool linkified, std::size_t offset, std::size_t line,
+                   bool conditional) {
+    LinkReport link;
+    link.index = state.index;
+    link.url = url;
+    link.element = std::string(element);
+    link.reason = state.decision.reason;
+    link.tracked = link.reason == LinkReason::tracked;
+    link.tags = tags;
+    link.tracked_url = state.tracked_url;
+    link.linkified = linkified;
+    link.in_conditional_comment = conditional;
+    link.offset = offset;
+    link.line = line;
+    report_.links.push_back(std::move(link));
+    report_.tracked_links = tracked_indexes_;
+  }
+
+  bool is_unsubscribe_url(const std::string& target) const {
+    return std::any_of(options_.unsubscribe_urls.begin(), options_.unsubscribe_urls.end(),
+                       [&](const std::string& url) { return normalize_url(url) == target; });
+  }
+
+  std::string pixel_markup() {
+    if (options_.mode == RewriteMode::ses) return "{{ses:openTracker}}";
+    if (pixel_.empty()) {
+      TrackingFields fields = options_.fields;
+      fields.link_index = -1;
+      pixel_ = "<img src=\"" + escape_html(builder_->pixel_url(fields)) +
+               "\" width=\"1\" height=\"1\" alt=\"\" "
+               "style=\"display:block;width:1px;height:1px;border:0;\" />";
+    }
+    return pixel_;
+  }
+
+  void place_pixel(std::size_t offset) {
+    pixel_placed_ = true;
+    report_.pixel_inserted = true;
+    report_.pixel_offset = offset;
+  }
+
+  void add_warning(std::string code, std::string message, std::size_t offset, std::size_t line) {
+    report_.warnings.push_back({std::move(code), std::move(message), offset, line});
+  }
+
+  struct LastLink {
+    int index;
+    std::string url;
+    bool vml;
+    bool conditional;
+    bool paired;
+    bool tracked;
+    LinkReason reason;
+  };
+
+  RewriteOptions options_;
+  std::optional<TrackingUrlBuilder> builder_;
+  Context main_;
+  Tokenizer tokenizer_;
+  std::string* out_ = nullptr;
+  RewriteReport report_;
+  std::string pixel_;
+  bool pixel_placed_ = false;
+  int next_index_ = 0;
+  std::size_t tracked_indexes_ = 0;
+  std::size_t over_limit_ = 0;
+  std::size_t first_over_limit_offset_ = 0;
+  std::size_t first_over_limit_line_ = 0;
+  std::size_t total_input_ = 0;
+  std::optional<LastLink> last_link_;
+};
+
+namespace {
+
+Result<std::optional<TrackingUrlBuilder>, RewriteError> make_builder(RewriteOptions& options) {
+  if (options.mode == RewriteMode::ses) return std::optional<TrackingUrlBuilder>{};
+  if (!options.recipient_address.empty()) {
+    options.fields.recipient_id = recipient_id_for(options.recipient_address, options.key.secret);
+  }
+  auto builder = TrackingUrlBuilder::create(options.base_url, options.key);
+  if (!builder) return Error<RewriteError>{RewriteError::bad_options, builder.error().message};
+  return std::optional<TrackingUrlBuilder>(std::move(builder.value()));
+}
+
+}  // namespace
+
+LinkRewriter::LinkRewriter(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+LinkRewriter::LinkRewriter(LinkRewriter&&) noexcept = default;
+LinkRewriter& LinkRewriter::operator=(LinkRewriter&&) noexcept = default;
+LinkRewriter::~LinkRewriter() = default;
+
+Result<LinkRewriter, RewriteError> LinkRewriter::create(const RewriteOptions& options) {
+  RewriteOptions copy = options;
+  auto builder = make_builder(copy);
+  if (!builder) return builder.error();
+  return LinkRewriter(std::make_unique<Impl>(copy, std::move(builder.value())));
+}
+
+void LinkRewriter::write(std::string_view chunk, std::string& output) {
+  impl_->write(chunk, output);
+}
+
+RewriteReport LinkRewriter::end(std::string& output) { return impl_->end(output); }
+
+Result<RewriteResult, RewriteError> rewrite_links(std::string_view html,
+                                                  const RewriteOptions& options) {
+  auto rewriter = LinkRewriter::create(options);
+  if (!rewriter) return rewriter.error();
+  RewriteResult result;
+  result.output.reserve(html.size() + html.size() / 8 + 1024);
+  rewriter.value().write(html, result.output);
+  result.report = rewriter.value().end(result.output);
+  return result;
+}
+
+Result<RewriteResult, RewriteError> rewrite_text(std::string_view text,
+                                                 const RewriteOptions& options) {
+  RewriteOptions copy = options;
+  copy.open_pixel = false;
+  auto builder = make_builder(copy);
+  if (!builder) return builder.error();
+  LinkRewriter::Impl impl(copy, std::move(builder.value()));
+  RewriteResult result;
+  impl.rewrite_plain_text(text, result.output);
+  result.report = impl.take_report();
+  return result;
+}
+
+}  // namespace clicktrail

@@ -1,0 +1,167 @@
+// Embind bindings: a handful of functions on plain values. The typed, documented API is the JS
+// layer in wasm/src/; this file only moves bytes and JSON across the boundary.
+#include <emscripten/bind.h>
+#include <emscripten/val.h>
+
+#include <memory>
+#include <string>
+
+#include "clicktrail.hpp"
+
+using emscripten::val;
+
+namespace {
+
+// Output bytes are handed to JS as a view into this buffer; JS copies them at once.
+std::string& output_buffer() {
+  static std::string buffer;
+  return buffer;
+}
+
+val bytes_view(const std::string& bytes) {
+  return val(emscripten::typed_memory_view(bytes.size(),
+                                           reinterpret_cast<const unsigned char*>(bytes.data())));
+}
+
+val error_object(const std::string& message) {
+  val result = val::object();
+  result.set("ok", false);
+  result.set("error", message);
+  return result;
+}
+
+// {ok, output: Uint8Array view (copy it), report: JSON string} or {ok:false, error}.
+val rewrite(const std::string& input, const std::string& options_json, bool plain_text) {
+  auto options = clicktrail::rewrite_options_from_json(options_json);
+  if (!options) return error_object(options.error().message);
+  auto result = plain_text ? clicktrail::rewrite_text(input, options.value())
+                           : clicktrail::rewrite_links(input, options.value());
+  if (!result) return error_object(result.error().message);
+  output_buffer() = std::move(result.value().output);
+  val out = val::object();
+  out.set("ok", true);
+  out.set("output", bytes_view(output_buffer()));
+  out.set("report", clicktrail::rewrite_report_to_json(result.value().report));
+  return out;
+}
+
+val rewrite_html(const std::string& input, const std::string& options_json) {
+  return rewrite(input, options_json, false);
+}
+
+val rewrite_plain(const std::string& input, const std::string& options_json) {
+  return rewrite(input, options_json, true);
+}
+
+// A tracking URL for one target or the pixel: {ok, url} or {ok:false, error}.
+val build_url(const std::string& options_json, const std::string& target, int link_index,
+              bool pixel) {
+  auto options = clicktrail::rewrite_options_from_json(options_json);
+  if (!options) return error_object(options.error().message);
+  clicktrail::RewriteOptions& o = options.value();
+  auto builder = clicktrail::TrackingUrlBuilder::create(o.base_url, o.key);
+  if (!builder) return error_object(builder.error().message);
+  if (!o.recipient_address.empty()) {
+    o.fields.recipient_id = clicktrail::recipient_id_for(o.recipient_address, o.key.secret);
+  }
+  o.fields.link_index = link_index;
+  val out = val::object();
+  if (pixel) {
+    out.set("ok", true);
+    out.set("url", builder.value().pixel_url(o.fields));
+    return out;
+  }
+  auto url = builder.value().click_url(o.fields, clicktrail::normalize_url(target));
+  if (!url) return error_object(url.error().message);
+  out.set("ok", true);
+  out.set("url", url.value());
+  return out;
+}
+
+// Holds the key schedules so that each click costs one HMAC, not a key setup.
+class Verifier {
+ public:
+  explicit Verifier(const std::string& request_json) {
+    auto request = clicktrail::verify_request_from_json(request_json);
+    if (!request) {
+      error_ = request.error().message;
+      return;
+    }
+    verifier_ = std::make_unique<clicktrail::TrackingUrlVerifier>(
+        request.value().keys, std::move(request.value().allowed_hosts));
+  }
+  std::string error() const { return error_; }
+  std::string verify(const std::string& url, double now_seconds) const {
+    if (!verifier_) return R"({"ok":false,"error":"bad_input","message":"no keys"})";
+    return clicktrail::verify_result_to_json(
+        verifier_->verify(url, static_cast<std::int64_t>(now_seconds)));
+  }
+
+ private:
+  std::unique_ptr<clicktrail::TrackingUrlVerifier> verifier_;
+  std::string error_;
+};
+
+std::string recipient_id(const std::string& address, const std::string& secret) {
+  return clicktrail::recipient_id_for(address, secret);
+}
+
+std::string hmac_sha256_base64url(const std::string& key, const std::string& message) {
+  auto digest = clicktrail::hmac_sha256(key, message);
+  return clicktrail::base64url_encode(
+      std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+}
+
+std::vector<std::string> string_array(const val& array) {
+  std::vector<std::string> out;
+  unsigned length = array["length"].as<unsigned>();
+  for (unsigned i = 0; i < length; ++i) out.push_back(array[i].as<std::string>());
+  return out;
+}
+
+// {error, readFiles: [...], wantsEnvSecret}
+val cli_plan(const val& args) {
+  clicktrail::CliPlan plan = clicktrail::plan_cli(string_array(args));
+  val out = val::object();
+  out.set("error", plan.error);
+  val files = val::array();
+  for (const std::string& path : plan.read_files) files.call<void>("push", path);
+  out.set("readFiles", files);
+  out.set("wantsEnvSecret", plan.wants_env_secret);
+  return out;
+}
+
+// files: {path: Uint8Array}; returns {out: Uint8Array view (copy it), err, exitCode}.
+val cli_run(const val& args, const val& files, const val& env_secret) {
+  clicktrail::CliInputs inputs;
+  val keys = val::global("Object").call<val>("keys", files);
+  for (const std::string& path : string_array(keys)) {
+    inputs.files.emplace(path, files[path].as<std::string>());
+  }
+  if (!env_secret.isUndefined() && !env_secret.isNull()) {
+    inputs.env_secret = env_secret.as<std::string>();
+  }
+  clicktrail::CliOutput output = clicktrail::run_cli(string_array(args), inputs);
+  output_buffer() = std::move(output.out);
+  val out = val::object();
+  out.set("out", bytes_view(output_buffer()));
+  out.set("err", output.err);
+  out.set("exitCode", output.exit_code);
+  return out;
+}
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(clicktrail) {
+  emscripten::function("rewriteHtml", &rewrite_html);
+  emscripten::function("rewriteText", &rewrite_plain);
+  emscripten::function("buildUrl", &build_url);
+  emscripten::function("recipientId", &recipient_id);
+  emscripten::function("hmacSha256Base64url", &hmac_sha256_base64url);
+  emscripten::function("cliPlan", &cli_plan);
+  emscripten::function("cliRun", &cli_run);
+  emscripten::class_<Verifier>("Verifier")
+      .constructor<std::string>()
+      .function("error", &Verifier::error)
+      .function("verify", &Verifier::verify);
+}
