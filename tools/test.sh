@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Every test: installs what is missing, builds, then runs the Catch2 suite, the fuzz-corpus
+# replays, a short libFuzzer run, the type check and the Node suite against the WASM build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash tools/setup.sh
+bash tools/build.sh
+
+echo "== C++ (Catch2, native g++)"
+build/native/clicktrail-tests --reporter compact
+echo "== fuzz corpus replay (g++)"
+build/native/fuzz-replay-rewrite tests/fuzz/corpus/rewrite
+build/native/fuzz-replay-verify tests/fuzz/corpus/verify
+
+if command -v clang++ >/dev/null; then
+  echo "== libFuzzer smoke run (clang, ASan+UBSan, ${FUZZ_SECONDS:=15} s per target)"
+  cmake --preset fuzz >/dev/null
+  cmake --build --preset fuzz -j "$(nproc)" >/dev/null
+  for target in rewrite verify; do
+    work=$(mktemp -d)
+    cp -r "tests/fuzz/corpus/$target/." "$work/"
+    if ! build/fuzz/fuzz-$target "$work" -max_total_time="$FUZZ_SECONDS" -max_len=4096 \
+      -artifact_prefix="$work/" -print_final_stats=1 >"$work/log" 2>&1; then
+      tail -40 "$work/log"
+      echo "fuzz-$target found a failure; the input is kept in $work" >&2
+      exit 1
+    fi
+    echo "fuzz-$target: $(grep -E 'stat::number_of_executed_units' "$work/log" | awk '{print $2}') runs, no failure"
+    rm -rf "$work"
+  done
+fi
+
+echo "== TypeScript declarations (tsc --noEmit)"
+npx --no-install tsc --noEmit -p wasm/types/tsconfig.json
+
+echo "== Node (node --test, WASM build)"
+node --test tests/js/

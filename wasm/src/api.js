@@ -1,0 +1,141 @@
+// The clicktrail API on top of an instantiated core module. Host-independent: the entry points
+// (node.js, browser.js, workerd.js) only differ in how they obtain the WebAssembly module.
+
+/** Thrown for unusable options or input (not for a refused tracking URL, which is a result). */
+export class ClicktrailError extends Error {
+  constructor(message, code = 'bad_options') {
+    super(message);
+    this.name = 'ClicktrailError';
+    this.code = code;
+  }
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+function optionsJson(options) {
+  if (options === null || typeof options !== 'object') {
+    throw new ClicktrailError('options must be an object');
+  }
+  return JSON.stringify(options);
+}
+
+function toBytes(input, what) {
+  if (typeof input === 'string') return encoder.encode(input);
+  if (input instanceof Uint8Array) return input;
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  throw new ClicktrailError(`${what} must be a string or a Uint8Array`, 'bad_input');
+}
+
+export function createApi(core) {
+  function rewrite(kind, input, options) {
+    const result = core[kind](toBytes(input, 'input'), optionsJson(options));
+    if (!result.ok) throw new ClicktrailError(result.error);
+    // `output` views the module's memory: copy before anything else runs in the module.
+    const bytes = result.output.slice();
+    const report = JSON.parse(result.report);
+    const output = typeof input === 'string' ? decoder.decode(bytes) : bytes;
+    return { html: output, ...report };
+  }
+
+  function buildUrl(options, target, linkIndex, pixel) {
+    const result = core.buildUrl(optionsJson(options), target, linkIndex, pixel);
+    if (!result.ok) throw new ClicktrailError(result.error);
+    return result.url;
+  }
+
+  const registry =
+    typeof FinalizationRegistry === 'function'
+      ? new FinalizationRegistry((native) => native.delete())
+      : null;
+
+  function createVerifier(keys, { allowedHosts } = {}) {
+    if (!Array.isArray(keys) || keys.length === 0) {
+      throw new ClicktrailError('keys must be a non-empty array of {id, secret}', 'bad_input');
+    }
+    const native = new core.Verifier(JSON.stringify({ keys, allowedHosts: allowedHosts ?? [] }));
+    const error = native.error();
+    if (error) {
+      native.delete();
+      throw new ClicktrailError(error, 'bad_input');
+    }
+    const verifier = {
+      verify(url, now = Math.floor(Date.now() / 1000)) {
+        if (typeof url !== 'string') throw new ClicktrailError('url must be a string', 'bad_input');
+        return JSON.parse(native.verify(url, now));
+      },
+      dispose() {
+        registry?.unregister(verifier);
+        native.delete();
+      },
+    };
+    registry?.register(verifier, native, verifier);
+    return verifier;
+  }
+
+  return {
+    rewriteLinks: (html, options) => rewrite('rewriteHtml', html, options),
+    rewriteText: (text, options) => rewrite('rewriteText', text, options),
+    buildClickUrl: (target, options, linkIndex = -1) => buildUrl(options, target, linkIndex, false),
+    buildPixelUrl: (options) => buildUrl(options, '', -1, true),
+    createVerifier,
+    verifyTrackingUrl(url, keys, { now, allowedHosts } = {}) {
+      const verifier = createVerifier(keys, { allowedHosts });
+      try {
+        return verifier.verify(url, now);
+      } finally {
+        verifier.dispose();
+      }
+    },
+    recipientId: (address, secret) => core.recipientId(address, secret),
+    hmacSha256: (key, message) =>
+      core.hmacSha256Base64url(toBytes(key, 'key'), toBytes(message, 'message')),
+    core,
+  };
+}
+
+const API_NAMES = [
+  'rewriteLinks',
+  'rewriteText',
+  'buildClickUrl',
+  'buildPixelUrl',
+  'createVerifier',
+  'verifyTrackingUrl',
+  'recipientId',
+  'hmacSha256',
+];
+
+/**
+ * For hosts that load the core asynchronously on demand (browser, workerd): `init(...args)`
+ * calls `loadCore(...args)` once; the API functions throw a clear error until it has finished.
+ */
+export function createLazyEntry(loadCore) {
+  let api = null;
+  let loading = null;
+  const entry = {
+    init(...args) {
+      loading ??= loadCore(...args).then((core) => {
+        api = createApi(core);
+      });
+      return loading;
+    },
+  };
+  for (const name of API_NAMES) {
+    entry[name] = (...args) => {
+      if (!api) throw new Error('clicktrail: call and await init() first');
+      return api[name](...args);
+    };
+  }
+  return entry;
+}
+
+/** Instantiates the Emscripten glue from an already compiled WebAssembly.Module. */
+export function instantiateCore(createCore, compiled, extra = {}) {
+  return createCore({
+    ...extra,
+    instantiateWasm(imports, done) {
+      WebAssembly.instantiate(compiled, imports).then((instance) => done(instance, compiled));
+      return {};
+    },
+  });
+}

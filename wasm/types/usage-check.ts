@@ -1,0 +1,26 @@
+// Compiled by `npm run typecheck` only: the documented usage must type-check against index.d.ts.
+import { rewriteLinks, verifyTrackingUrl, createVerifier, type VerifyResult } from 'clicktrail';
+
+const result = rewriteLinks('<a href="https://example.com">x</a>', {
+  baseUrl: 'https://t.example.com',
+  keyId: 'k1',
+  secret: 'a secret of at least 16 bytes',
+  messageId: 'm-1',
+});
+const firstTracked: string | undefined = result.links.find((link) => link.tracked)?.trackedUrl;
+const html: string = result.html;
+const bytes: Uint8Array = rewriteLinks(new Uint8Array(0), {}).html;
+
+const verdict: VerifyResult = verifyTrackingUrl(firstTracked ?? '', [{ id: 'k1', secret: 's' }]);
+if (verdict.ok) {
+  const target: string | undefined = verdict.target;
+  void target;
+} else {
+  const code: 'malformed' | 'unknown_key' | 'bad_signature' | 'expired' | 'bad_target' | 'bad_input' =
+    verdict.error;
+  void code;
+}
+const verifier = createVerifier([{ id: 'k1', secret: 's' }], { allowedHosts: ['.example.com'] });
+verifier.dispose();
+void html;
+void bytes;
