@@ -90,20 +90,34 @@ Command parse(const std::vector<std::string>& args) {
     std::string text;
     std::int64_t integer = 0;
     bool ok = true;
-    if (arg == "--base-url") ok = value(options.base_url);
-    else if (arg == "--key-id") ok = value(options.key.id);
-    else if (arg == "--secret-file") ok = value(command.secret_file);
-    else if (arg == "--message-id") ok = value(options.fields.message_id);
-    else if (arg == "--recipient") ok = value(options.recipient_address);
-    else if (arg == "--recipient-id") ok = value(options.fields.recipient_id);
-    else if (arg == "--order-id") ok = value(options.fields.order_id);
-    else if (arg == "--campaign-id") ok = value(options.fields.campaign_id);
-    else if (arg == "--publication-id") ok = value(options.fields.publication_id);
-    else if (arg == "--channel") ok = value(options.fields.channel);
-    else if (arg == "--creative") ok = value(options.fields.creative);
-    else if (arg == "--size") ok = value(options.fields.size);
-    else if (arg == "--expires-at") ok = number(options.fields.expires_at);
-    else if (arg == "--now") ok = number(command.now);
+    if (arg == "--base-url")
+      ok = value(options.base_url);
+    else if (arg == "--key-id")
+      ok = value(options.key.id);
+    else if (arg == "--secret-file")
+      ok = value(command.secret_file);
+    else if (arg == "--message-id")
+      ok = value(options.fields.message_id);
+    else if (arg == "--recipient")
+      ok = value(options.recipient_address);
+    else if (arg == "--recipient-id")
+      ok = value(options.fields.recipient_id);
+    else if (arg == "--order-id")
+      ok = value(options.fields.order_id);
+    else if (arg == "--campaign-id")
+      ok = value(options.fields.campaign_id);
+    else if (arg == "--publication-id")
+      ok = value(options.fields.publication_id);
+    else if (arg == "--channel")
+      ok = value(options.fields.channel);
+    else if (arg == "--creative")
+      ok = value(options.fields.creative);
+    else if (arg == "--size")
+      ok = value(options.fields.size);
+    else if (arg == "--expires-at")
+      ok = number(options.fields.expires_at);
+    else if (arg == "--now")
+      ok = number(command.now);
     else if (arg == "--max-links") {
       ok = number(integer);
       options.max_links = static_cast<std::size_t>(integer);
@@ -127,16 +141,22 @@ Command parse(const std::vector<std::string>& args) {
       }
     } else if (arg == "--mode") {
       ok = value(text);
-      if (ok && text == "ses") options.mode = RewriteMode::ses;
+      if (ok && text == "ses")
+        options.mode = RewriteMode::ses;
       else if (ok && text != "wrap") {
         command.error = "--mode must be wrap or ses";
         ok = false;
       }
-    } else if (arg == "--no-pixel") options.open_pixel = false;
-    else if (arg == "--no-linkify") options.linkify = false;
-    else if (arg == "--no-clicks") options.track_clicks = false;
-    else if (arg == "--json") command.json = true;
-    else if (arg == "--text") command.text = true;
+    } else if (arg == "--no-pixel")
+      options.open_pixel = false;
+    else if (arg == "--no-linkify")
+      options.linkify = false;
+    else if (arg == "--no-clicks")
+      options.track_clicks = false;
+    else if (arg == "--json")
+      command.json = true;
+    else if (arg == "--text")
+      command.text = true;
     else if (arg.size() > 1 && arg[0] == '-') {
       command.error = "unknown option " + arg;
       ok = false;
@@ -150,7 +170,8 @@ Command parse(const std::vector<std::string>& args) {
     if (!ok) return command;
   }
   bool needs_key = command.name == "verify" || options.mode == RewriteMode::wrap;
-  if (command.name == "verify" && !have_positional) command.error = "verify needs a URL";
+  if (command.name == "verify" && !have_positional)
+    command.error = "verify needs a URL";
   else if (needs_key && options.key.id.empty() && command.extra_keys.empty()) {
     command.error = "--key-id is required";
   } else if (command.name == "wrap" && options.mode == RewriteMode::wrap &&
@@ -197,8 +218,8 @@ CliOutput run_wrap(Command& command, const CliInputs& inputs) {
   if (input == inputs.files.end()) {
     return {"", "clicktrail: cannot read '" + command.input + "'\n", 2};
   }
-  auto result = command.text ? rewrite_text(input->second, options)
-                             : rewrite_links(input->second, options);
+  auto result =
+      command.text ? rewrite_text(input->second, options) : rewrite_links(input->second, options);
   if (!result) return usage_error(result.error().message);
   CliOutput output;
   const RewriteResult& rewritten = result.value();
@@ -224,7 +245,8 @@ CliOutput run_verify(const Command& command, const CliInputs& inputs) {
   }
   for (const auto& [id, file] : command.extra_keys) {
     auto it = inputs.files.find(file);
-    if (it == inputs.files.end()) return {"", "clicktrail: cannot read secret file '" + file + "'\n", 2};
+    if (it == inputs.files.end())
+      return {"", "clicktrail: cannot read secret file '" + file + "'\n", 2};
     keys.push_back({id, trim_newline(it->second)});
   }
   VerifyOptions options;

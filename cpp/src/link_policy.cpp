@@ -7,7 +7,9 @@
 namespace clicktrail::detail {
 namespace {
 
-bool is_alpha(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
+bool is_alpha(char c) {
+  return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
 
 bool contains_pair(std::string_view text, std::string_view open, std::string_view close) {
   std::size_t start = text.find(open);
@@ -16,7 +18,6 @@ bool contains_pair(std::string_view text, std::string_view open, std::string_vie
 }
 
 }  // namespace
-
 
 bool has_template_placeholder(std::string_view url) {
   return contains_pair(url, "{{", "}}") || contains_pair(url, "{%", "%}") ||

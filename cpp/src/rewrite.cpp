@@ -13,26 +13,41 @@ namespace clicktrail {
 
 using html::Span;
 using html::Token;
-using html::TokenKind;
 using html::Tokenizer;
+using html::TokenKind;
 
 std::string_view to_string(LinkReason reason) {
   switch (reason) {
-    case LinkReason::tracked: return "tracked";
-    case LinkReason::empty: return "empty";
-    case LinkReason::fragment: return "fragment";
-    case LinkReason::mailto: return "mailto";
-    case LinkReason::tel: return "tel";
-    case LinkReason::sms: return "sms";
-    case LinkReason::unsafe_scheme: return "unsafe_scheme";
-    case LinkReason::other_scheme: return "other_scheme";
-    case LinkReason::relative: return "relative";
-    case LinkReason::template_tag: return "template_tag";
-    case LinkReason::opted_out: return "opted_out";
-    case LinkReason::unsubscribe: return "unsubscribe";
-    case LinkReason::invalid_url: return "invalid_url";
-    case LinkReason::over_limit: return "over_limit";
-    case LinkReason::clicks_off: return "clicks_off";
+    case LinkReason::tracked:
+      return "tracked";
+    case LinkReason::empty:
+      return "empty";
+    case LinkReason::fragment:
+      return "fragment";
+    case LinkReason::mailto:
+      return "mailto";
+    case LinkReason::tel:
+      return "tel";
+    case LinkReason::sms:
+      return "sms";
+    case LinkReason::unsafe_scheme:
+      return "unsafe_scheme";
+    case LinkReason::other_scheme:
+      return "other_scheme";
+    case LinkReason::relative:
+      return "relative";
+    case LinkReason::template_tag:
+      return "template_tag";
+    case LinkReason::opted_out:
+      return "opted_out";
+    case LinkReason::unsubscribe:
+      return "unsubscribe";
+    case LinkReason::invalid_url:
+      return "invalid_url";
+    case LinkReason::over_limit:
+      return "over_limit";
+    case LinkReason::clicks_off:
+      return "clicks_off";
   }
   return "unknown";
 }
@@ -48,7 +63,7 @@ struct Edit {
 // Writes the bytes of `range` with `edits` (absolute, non-overlapping) applied.
 void splice(const Tokenizer& tokenizer, Span range, std::vector<Edit>& edits, std::string& out) {
   std::stable_sort(edits.begin(), edits.end(),
-            [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
+                   [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
   std::size_t copied = range.begin;
   for (const Edit& edit : edits) {
     out += tokenizer.bytes({copied, edit.begin});
@@ -63,7 +78,9 @@ bool is_link_element(std::string_view lower_name) {
          lower_name == "v:rect" || lower_name == "v:oval";
 }
 
-bool is_vml(std::string_view lower_name) { return lower_name.starts_with("v:"); }
+bool is_vml(std::string_view lower_name) {
+  return lower_name.starts_with("v:");
+}
 
 // "[if mso]> ... <![endif]" inside "<!--" "-->": Outlook's copy of the content, which must be
 // rewritten like the rest so the Outlook button and the HTML button report one link.
@@ -123,10 +140,10 @@ class LinkRewriter::Impl {
       LinkState state = decide(url, "text", {}, false, false, match.begin, line, false);
       if (state.decision.reason == LinkReason::invalid_url) continue;
       report_link(state, url, "text", {}, true, match.begin, line, false);
-      std::string replacement = state.tracked_url.empty()
-                                    ? (options_.mode == RewriteMode::ses ? state.decision.target
-                                                                         : std::string())
-                                    : state.tracked_url;
+      std::string replacement =
+          state.tracked_url.empty()
+              ? (options_.mode == RewriteMode::ses ? state.decision.target : std::string())
+              : state.tracked_url;
       if (replacement.empty()) continue;
       out += text.substr(copied, match.begin - copied);
       out += replacement;
@@ -186,6 +203,7 @@ class LinkRewriter::Impl {
           out += tokenizer.bytes({token.range.begin, content->begin});
           rewrite_fragment(tokenizer, *content, line_at(tokenizer, context, content->begin));
           out += tokenizer.bytes({content->end, token.range.end});
+          line_at(tokenizer, context, token.range.end);
           return;
         }
         break;
@@ -193,6 +211,8 @@ class LinkRewriter::Impl {
         break;
     }
     splice(tokenizer, token.range, edits, out);
+    // Count this token's lines now: its bytes may be gone when the next token arrives.
+    line_at(tokenizer, context, token.range.end);
   }
 
   void rewrite_fragment(const Tokenizer& outer, Span content, std::size_t line) {
@@ -282,7 +302,8 @@ class LinkRewriter::Impl {
 
     Tags tags;
     if (ses_tags) {
-      tags = parse_tags(decode_entities(tokenizer.bytes(ses_tags->value), EntityContext::attribute));
+      tags =
+          parse_tags(decode_entities(tokenizer.bytes(ses_tags->value), EntityContext::attribute));
     }
     std::string url = decode_entities(tokenizer.bytes(href->value), EntityContext::attribute);
     LinkState state = decide(url, element, tags, no_track, unsubscribe, token.range.begin, line,
@@ -324,7 +345,8 @@ class LinkRewriter::Impl {
     }
     if (reason != LinkReason::tracked) return {};
     auto has_key = [&](std::string_view key) {
-      return std::any_of(tags.begin(), tags.end(), [&](const auto& tag) { return tag.first == key; });
+      return std::any_of(tags.begin(), tags.end(),
+                         [&](const auto& tag) { return tag.first == key; });
     };
     Tags merged;
     for (const auto& [key, value] : tags) {
@@ -502,7 +524,9 @@ void LinkRewriter::write(std::string_view chunk, std::string& output) {
   impl_->write(chunk, output);
 }
 
-RewriteReport LinkRewriter::end(std::string& output) { return impl_->end(output); }
+RewriteReport LinkRewriter::end(std::string& output) {
+  return impl_->end(output);
+}
 
 Result<RewriteResult, RewriteError> rewrite_links(std::string_view html,
                                                   const RewriteOptions& options) {

@@ -14,7 +14,23 @@ namespace {
 
 // Every parameter clicktrail writes, in the one order used both in URLs and in the signed
 // message. "sig" is last and not signed.
-enum Param { kMid, kRid, kLi, kTg, kOid, kCid, kPid, kCh, kCr, kS, kR, kExp, kKid, kSig, kParamCount };
+enum Param {
+  kMid,
+  kRid,
+  kLi,
+  kTg,
+  kOid,
+  kCid,
+  kPid,
+  kCh,
+  kCr,
+  kS,
+  kR,
+  kExp,
+  kKid,
+  kSig,
+  kParamCount
+};
 constexpr std::array<std::string_view, kParamCount> kParamNames = {
     "mid", "rid", "li", "tg", "oid", "cid", "pid", "ch", "cr", "s", "r", "exp", "kid", "sig"};
 
@@ -66,12 +82,18 @@ bool is_key_id_char(unsigned char c) {
 
 std::string_view to_string(TrackError error) {
   switch (error) {
-    case TrackError::malformed: return "malformed";
-    case TrackError::unknown_key: return "unknown_key";
-    case TrackError::bad_signature: return "bad_signature";
-    case TrackError::expired: return "expired";
-    case TrackError::bad_target: return "bad_target";
-    case TrackError::bad_input: return "bad_input";
+    case TrackError::malformed:
+      return "malformed";
+    case TrackError::unknown_key:
+      return "unknown_key";
+    case TrackError::bad_signature:
+      return "bad_signature";
+    case TrackError::expired:
+      return "expired";
+    case TrackError::bad_target:
+      return "bad_target";
+    case TrackError::bad_input:
+      return "bad_input";
   }
   return "unknown";
 }

@@ -8,10 +8,18 @@ namespace {
 
 constexpr char kHex[] = "0123456789ABCDEF";
 
-bool is_alpha(unsigned char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
-bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-bool is_hex(unsigned char c) { return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
-int hex_value(unsigned char c) { return is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10; }
+bool is_alpha(unsigned char c) {
+  return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
+}
+bool is_digit(unsigned char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_hex(unsigned char c) {
+  return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+int hex_value(unsigned char c) {
+  return is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10;
+}
 
 bool is_unreserved(unsigned char c) {
   return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
@@ -20,9 +28,24 @@ bool is_unreserved(unsigned char c) {
 // RFC 3986 gen-delims and sub-delims: legal in a URI as they are.
 bool is_reserved(unsigned char c) {
   switch (c) {
-    case ':': case '/': case '?': case '#': case '[': case ']': case '@':
-    case '!': case '$': case '&': case '\'': case '(': case ')':
-    case '*': case '+': case ',': case ';': case '=':
+    case ':':
+    case '/':
+    case '?':
+    case '#':
+    case '[':
+    case ']':
+    case '@':
+    case '!':
+    case '$':
+    case '&':
+    case '\'':
+    case '(':
+    case ')':
+    case '*':
+    case '+':
+    case ',':
+    case ';':
+    case '=':
       return true;
     default:
       return false;
@@ -240,15 +263,24 @@ std::string normalize_url(std::string_view url) {
 
 std::string_view to_string(TargetProblem problem) {
   switch (problem) {
-    case TargetProblem::none: return "none";
-    case TargetProblem::not_absolute: return "not_absolute";
-    case TargetProblem::bad_scheme: return "bad_scheme";
-    case TargetProblem::credentials: return "credentials";
-    case TargetProblem::bad_host: return "bad_host";
-    case TargetProblem::bad_port: return "bad_port";
-    case TargetProblem::bad_characters: return "bad_characters";
-    case TargetProblem::too_long: return "too_long";
-    case TargetProblem::host_not_allowed: return "host_not_allowed";
+    case TargetProblem::none:
+      return "none";
+    case TargetProblem::not_absolute:
+      return "not_absolute";
+    case TargetProblem::bad_scheme:
+      return "bad_scheme";
+    case TargetProblem::credentials:
+      return "credentials";
+    case TargetProblem::bad_host:
+      return "bad_host";
+    case TargetProblem::bad_port:
+      return "bad_port";
+    case TargetProblem::bad_characters:
+      return "bad_characters";
+    case TargetProblem::too_long:
+      return "too_long";
+    case TargetProblem::host_not_allowed:
+      return "host_not_allowed";
   }
   return "unknown";
 }

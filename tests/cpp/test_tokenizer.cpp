@@ -1,7 +1,6 @@
 // The tokenizer against html5lib's tokenizer tests (tests/data/html5lib-tests), plus the
 // properties the rewriter relies on: every byte in exactly one token, any chunking.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -13,8 +12,8 @@
 #include "test_support.hpp"
 
 using clicktrail::html::Token;
-using clicktrail::html::TokenKind;
 using clicktrail::html::Tokenizer;
+using clicktrail::html::TokenKind;
 using Json = nlohmann::json;
 
 namespace {
@@ -130,7 +129,8 @@ TEST_CASE("html5lib tokenizer tests that apply to a rewriting tokenizer", "[toke
   int applied = 0;
   for (const char* file : {"test1.test", "test2.test", "test3.test", "test4.test", "entities.test",
                            "numericEntities.test"}) {
-    Json suite = Json::parse(test_support::read_file(test_support::data_path("html5lib-tests/") + file));
+    Json suite =
+        Json::parse(test_support::read_file(test_support::data_path("html5lib-tests/") + file));
     for (const Json& test : suite["tests"]) {
       std::string reason = not_applicable(test);
       if (test.value("doubleEscaped", false)) reason = "double-escaped";

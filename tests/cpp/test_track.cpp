@@ -95,7 +95,8 @@ TEST_CASE("any single changed byte, removed parameter or other key is refused", 
     start = end + 1;
   }
 
-  std::string forged = builder(kOtherSecret).click_url(email_fields(), "https://example.com/").value();
+  std::string forged =
+      builder(kOtherSecret).click_url(email_fields(), "https://example.com/").value();
   auto refusal = verifier.verify(forged, kNow);
   REQUIRE_FALSE(refusal.ok());
   CHECK(refusal.error().code == TrackError::bad_signature);

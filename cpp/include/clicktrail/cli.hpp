@@ -21,8 +21,8 @@ struct CliInputs {
 };
 
 struct CliOutput {
-  std::string out;  // standard output
-  std::string err;  // standard error
+  std::string out;    // standard output
+  std::string err;    // standard error
   int exit_code = 0;  // 0 ok; 1 verify refused the URL; 2 usage or input error
 };
 

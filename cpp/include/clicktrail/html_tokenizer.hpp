@@ -20,17 +20,17 @@ struct Span {
 };
 
 struct Attribute {
-  Span gap;    // whitespace (or nothing) between the previous attribute or the tag name and this one
-  Span name;   // as written, case preserved
-  Span value;  // inside the quotes; empty when there is no value
-  Span whole;  // name through the end of the value including its closing quote
+  Span gap;   // whitespace (or nothing) between the previous attribute or the tag name and this one
+  Span name;  // as written, case preserved
+  Span value;      // inside the quotes; empty when there is no value
+  Span whole;      // name through the end of the value including its closing quote
   char quote = 0;  // '"', '\'' or 0 for an unquoted value or none
   bool has_value = false;
 };
 
 enum class TokenKind {
-  text,        // character data between markup
-  raw_text,    // content of script, style, textarea, title, xmp, iframe, noembed, noframes, plaintext
+  text,      // character data between markup
+  raw_text,  // content of script, style, textarea, title, xmp, iframe, noembed, noframes, plaintext
   start_tag,
   end_tag,
   comment,  // <!-- ... --> and bogus comments (<? ...>, </ 1>, <![endif]>, <![CDATA[ in HTML)
@@ -45,7 +45,7 @@ struct Token {
   Span name;   // tag name (tags), empty otherwise
   Span body;   // comment or CDATA content without delimiters
   bool self_closing = false;
-  std::size_t attributes_end = 0;  // tags: end of the name or of the last attribute
+  std::size_t attributes_end = 0;     // tags: end of the name or of the last attribute
   std::vector<Attribute> attributes;  // tags only, in source order, duplicates kept
 };
 
@@ -61,7 +61,9 @@ class Tokenizer {
   // Delivers what is left (an unfinished tag or comment as `incomplete`).
   void end();
 
+  // An empty span (such as the name of a text token) gives an empty view wherever it points.
   std::string_view bytes(Span span) const {
+    if (span.empty()) return {};
     return std::string_view(buffer_).substr(span.begin - buffer_start_, span.size());
   }
   // Lower-cased ASCII comparison of a tag or attribute name against `lower`.
@@ -73,11 +75,27 @@ class Tokenizer {
 
  private:
   enum class State {
-    data, tag_open, end_tag_open, tag_name, before_attribute_name, attribute_name,
-    after_attribute_name, before_attribute_value, attribute_value_double,
-    attribute_value_single, attribute_value_unquoted, after_attribute_value_quoted,
-    self_closing, markup_declaration, comment_start, comment, bogus_comment, doctype, cdata,
-    raw_text, plain_text,
+    data,
+    tag_open,
+    end_tag_open,
+    tag_name,
+    before_attribute_name,
+    attribute_name,
+    after_attribute_name,
+    before_attribute_value,
+    attribute_value_double,
+    attribute_value_single,
+    attribute_value_unquoted,
+    after_attribute_value_quoted,
+    self_closing,
+    markup_declaration,
+    comment_start,
+    comment,
+    bogus_comment,
+    doctype,
+    cdata,
+    raw_text,
+    plain_text,
   };
 
   void run(bool at_end);

@@ -8,8 +8,8 @@
 namespace clicktrail {
 
 struct UrlMatch {
-  std::size_t begin = 0;  // byte offset of the first byte of the URL in the scanned text
-  std::size_t end = 0;    // one past the last byte
+  std::size_t begin = 0;      // byte offset of the first byte of the URL in the scanned text
+  std::size_t end = 0;        // one past the last byte
   bool needs_scheme = false;  // true for "www." matches: the href is "http://" + the text
 };
 

@@ -21,8 +21,8 @@ enum class RewriteMode {
 
 struct RewriteOptions {
   RewriteMode mode = RewriteMode::wrap;
-  std::string base_url;  // wrap mode: "https://t.example.com"
-  SigningKey key;        // wrap mode
+  std::string base_url;   // wrap mode: "https://t.example.com"
+  SigningKey key;         // wrap mode
   TrackingFields fields;  // message id, campaign fields, expiry; link index and tags are per link
   // A recipient address: hashed into fields.recipient_id with the key (the address itself never
   // appears in a URL). Leave empty to use fields.recipient_id as given.
@@ -40,33 +40,33 @@ struct RewriteOptions {
 enum class LinkReason {
   tracked,
   empty,
-  fragment,        // "#top"
+  fragment,  // "#top"
   mailto,
   tel,
   sms,
-  unsafe_scheme,   // javascript:, data:, vbscript: (also a warning)
-  other_scheme,    // ftp:, custom schemes
-  relative,        // "/path", "//host/path": no absolute target to redirect to
-  template_tag,    // {{...}}, *|...|*, %%...%%
-  opted_out,       // ses:no-track, data-no-track, clicktrail:no-track
-  unsubscribe,     // List-Unsubscribe URL or marked as unsubscribe
-  invalid_url,     // http(s) but no usable host, or refused as a redirect target
-  over_limit,      // past max_links
-  clicks_off,      // click tracking disabled in the options
+  unsafe_scheme,  // javascript:, data:, vbscript: (also a warning)
+  other_scheme,   // ftp:, custom schemes
+  relative,       // "/path", "//host/path": no absolute target to redirect to
+  template_tag,   // {{...}}, *|...|*, %%...%%
+  opted_out,      // ses:no-track, data-no-track, clicktrail:no-track
+  unsubscribe,    // List-Unsubscribe URL or marked as unsubscribe
+  invalid_url,    // http(s) but no usable host, or refused as a redirect target
+  over_limit,     // past max_links
+  clicks_off,     // click tracking disabled in the options
 };
 [[nodiscard]] std::string_view to_string(LinkReason reason);
 
 struct LinkReport {
-  int index = 0;  // shared by the Outlook (VML) and the HTML copy of one button
-  std::string url;          // the href as the browser sees it (character references decoded)
-  std::string element;      // "a", "area", "v:roundrect", ... ("a" for linkified text)
-  bool tracked = false;     // wrap mode: wrapped; SES mode: left to SES to track
+  int index = 0;         // shared by the Outlook (VML) and the HTML copy of one button
+  std::string url;       // the href as the browser sees it (character references decoded)
+  std::string element;   // "a", "area", "v:roundrect", ... ("a" for linkified text)
+  bool tracked = false;  // wrap mode: wrapped; SES mode: left to SES to track
   LinkReason reason = LinkReason::tracked;
   Tags tags;
-  std::string tracked_url;  // wrap mode, tracked links: the signed click URL
-  bool linkified = false;   // was plain text
+  std::string tracked_url;              // wrap mode, tracked links: the signed click URL
+  bool linkified = false;               // was plain text
   bool in_conditional_comment = false;  // inside <!--[if mso]> ... <![endif]-->
-  std::size_t offset = 0;   // byte offset of the tag (or of the URL text) in the input
+  std::size_t offset = 0;               // byte offset of the tag (or of the URL text) in the input
   std::size_t line = 1;
 };
 
@@ -82,7 +82,7 @@ struct RewriteReport {
   std::vector<RewriteWarning> warnings;
   std::size_t tracked_links = 0;  // distinct link indexes tracked
   bool pixel_inserted = false;
-  std::size_t pixel_offset = 0;   // input offset where the pixel (or openTracker) went
+  std::size_t pixel_offset = 0;  // input offset where the pixel (or openTracker) went
 };
 
 struct RewriteResult {

@@ -65,8 +65,7 @@ struct TrackingUrlBuilder {
   const std::string& base_url() const { return base_; }
 
  private:
-  std::string build(Endpoint endpoint, const TrackingFields& fields,
-                    std::string_view target) const;
+  std::string build(Endpoint endpoint, const TrackingFields& fields, std::string_view target) const;
   std::string base_;
   std::string key_id_;
   std::optional<HmacSha256> hmac_;  // the key schedule, computed once per builder
@@ -88,14 +87,15 @@ struct VerifiedUrl {
 };
 
 struct VerifyOptions {
-  std::int64_t now = 0;                    // seconds since the epoch
+  std::int64_t now = 0;                        // seconds since the epoch
   std::span<const std::string> allowed_hosts;  // empty: any host
 };
 
 // Verifies many URLs with the same keys: the HMAC key schedules are computed once.
 class TrackingUrlVerifier {
  public:
-  TrackingUrlVerifier(std::span<const SigningKey> keys, std::vector<std::string> allowed_hosts = {});
+  TrackingUrlVerifier(std::span<const SigningKey> keys,
+                      std::vector<std::string> allowed_hosts = {});
   [[nodiscard]] Result<VerifiedUrl, TrackError> verify(std::string_view url,
                                                        std::int64_t now) const;
 
