@@ -2,6 +2,7 @@
 // writes its output. All behaviour lives in the core (clicktrail/cli.hpp).
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -18,9 +19,15 @@ bool read_all(const std::string& path, std::string& out) {
     out = buffer.str();
     return !std::cin.bad();
   }
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) return false;  // reading one would throw
   std::ifstream file(path, std::ios::binary);
   if (!file) return false;
-  out.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  try {
+    out.assign(std::istreambuf_iterator<char>(file), std::istreambuf_iterator<char>());
+  } catch (const std::ios_base::failure&) {
+    return false;  // an I/O error while reading: reported by the core as unreadable
+  }
   return !file.bad();
 }
 
