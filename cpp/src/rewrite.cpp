@@ -191,8 +191,10 @@ class LinkRewriter::Impl {
         if (name == "a") context.in_anchor = token.kind == TokenKind::start_tag;
         if (token.kind == TokenKind::start_tag && is_link_element(name)) {
           rewrite_link_tag(token, tokenizer, context, name, line, edits);
-        } else if (token.kind == TokenKind::end_tag && name == "body" && !context.conditional &&
-                   options_.open_pixel && !pixel_placed_) {
+        } else if (((token.kind == TokenKind::end_tag && name == "body") ||
+                    (token.kind == TokenKind::start_tag && name == "plaintext")) &&
+                   !context.conditional && options_.open_pixel && !pixel_placed_) {
+          // Before </body>; or before <plaintext>, after which everything is shown as text.
           edits.push_back({token.range.begin, token.range.begin, pixel_markup()});
           place_pixel(token.range.begin);
         }
@@ -386,23 +388,26 @@ class LinkRewriter::Impl {
     bool vml = is_vml(element);
     bool pairs = last_link_ && !last_link_->paired && last_link_->vml != vml &&
                  last_link_->url == url && last_link_->conditional != conditional;
+    bool index_already_tracked = false;
     if (pairs) {
       state.index = last_link_->index;
       last_link_->paired = true;
-      if (reason == LinkReason::tracked && !last_link_->tracked) {
-        reason = last_link_->reason == LinkReason::over_limit ? LinkReason::over_limit : reason;
-      }
+      index_already_tracked = last_link_->tracked;
     } else {
       state.index = next_index_++;
-      if (reason == LinkReason::tracked && tracked_indexes_ >= options_.max_links) {
+      last_link_ = LastLink{state.index, url, vml, conditional, false, false};
+    }
+    // The limit counts link indexes, so both copies of a button count once.
+    if (reason == LinkReason::tracked && !index_already_tracked) {
+      if (tracked_indexes_ >= options_.max_links) {
         reason = LinkReason::over_limit;
         if (over_limit_++ == 0) {
           first_over_limit_offset_ = offset;
           first_over_limit_line_ = line;
         }
+      } else {
+        ++tracked_indexes_;
       }
-      if (reason == LinkReason::tracked) ++tracked_indexes_;
-      last_link_ = LastLink{state.index, url, vml, conditional, false, false, reason};
     }
     if (reason == LinkReason::tracked) {
       last_link_->tracked = true;
@@ -474,7 +479,6 @@ class LinkRewriter::Impl {
     bool conditional;
     bool paired;
     bool tracked;
-    LinkReason reason;
   };
 
   RewriteOptions options_;

@@ -27,9 +27,24 @@ function toBytes(input, what) {
   throw new ClicktrailError(`${what} must be a string or a Uint8Array`, 'bad_input');
 }
 
+// The core never throws by design; if it ever does, Emscripten surfaces a bare number. Turn that
+// into an error a caller can recognise and report.
+function callCore(call) {
+  try {
+    return call();
+  } catch (error) {
+    if (typeof error === 'number') {
+      throw new ClicktrailError('clicktrail core failed on this input; please report it', 'internal');
+    }
+    throw error;
+  }
+}
+
 export function createApi(core) {
   function rewrite(kind, input, options) {
-    const result = core[kind](toBytes(input, 'input'), optionsJson(options));
+    const inputBytes = toBytes(input, 'input');
+    const json = optionsJson(options);
+    const result = callCore(() => core[kind](inputBytes, json));
     if (!result.ok) throw new ClicktrailError(result.error);
     // `output` views the module's memory: copy before anything else runs in the module.
     const bytes = result.output.slice();
@@ -39,7 +54,8 @@ export function createApi(core) {
   }
 
   function buildUrl(options, target, linkIndex, pixel) {
-    const result = core.buildUrl(optionsJson(options), target, linkIndex, pixel);
+    const json = optionsJson(options);
+    const result = callCore(() => core.buildUrl(json, target, linkIndex, pixel));
     if (!result.ok) throw new ClicktrailError(result.error);
     return result.url;
   }
@@ -62,7 +78,7 @@ export function createApi(core) {
     const verifier = {
       verify(url, now = Math.floor(Date.now() / 1000)) {
         if (typeof url !== 'string') throw new ClicktrailError('url must be a string', 'bad_input');
-        return JSON.parse(native.verify(url, now));
+        return JSON.parse(callCore(() => native.verify(url, now)));
       },
       dispose() {
         registry?.unregister(verifier);
