@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "clicktrail.hpp"
 
@@ -23,6 +24,24 @@ val bytes_view(const std::string& bytes) {
                                            reinterpret_cast<const unsigned char*>(bytes.data())));
 }
 
+// Input bytes are written by JS straight into this buffer (TextEncoder.encodeInto or
+// Uint8Array.set): Embind's std::string conversion copies typed arrays one byte at a time.
+std::string& input_buffer() {
+  static std::string buffer;
+  return buffer;
+}
+
+// A view of `size` writable bytes; valid until the next call into the module.
+val input_view(std::size_t size) {
+  input_buffer().resize(size);
+  return val(
+      emscripten::typed_memory_view(size, reinterpret_cast<unsigned char*>(input_buffer().data())));
+}
+
+std::string_view input_bytes(std::size_t length) {
+  return std::string_view(input_buffer()).substr(0, length);
+}
+
 val error_object(const std::string& message) {
   val result = val::object();
   result.set("ok", false);
@@ -30,8 +49,10 @@ val error_object(const std::string& message) {
   return result;
 }
 
+// Rewrites the first `length` bytes of the input buffer.
 // {ok, output: Uint8Array view (copy it), report: JSON string} or {ok:false, error}.
-val rewrite(const std::string& input, const std::string& options_json, bool plain_text) {
+val rewrite(std::size_t length, const std::string& options_json, bool plain_text) {
+  std::string_view input = input_bytes(length);
   auto options = clicktrail::rewrite_options_from_json(options_json);
   if (!options) return error_object(options.error().message);
   auto result = plain_text ? clicktrail::rewrite_text(input, options.value())
@@ -45,12 +66,12 @@ val rewrite(const std::string& input, const std::string& options_json, bool plai
   return out;
 }
 
-val rewrite_html(const std::string& input, const std::string& options_json) {
-  return rewrite(input, options_json, false);
+val rewrite_html(std::size_t length, const std::string& options_json) {
+  return rewrite(length, options_json, false);
 }
 
-val rewrite_plain(const std::string& input, const std::string& options_json) {
-  return rewrite(input, options_json, true);
+val rewrite_plain(std::size_t length, const std::string& options_json) {
+  return rewrite(length, options_json, true);
 }
 
 // A tracking URL for one target or the pixel: {ok, url} or {ok:false, error}.
@@ -153,6 +174,7 @@ val cli_run(const val& args, const val& files, const val& env_secret) {
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(clicktrail) {
+  emscripten::function("inputView", &input_view);
   emscripten::function("rewriteHtml", &rewrite_html);
   emscripten::function("rewriteText", &rewrite_plain);
   emscripten::function("buildUrl", &build_url);

@@ -3,6 +3,8 @@
 #include <array>
 #include <cstring>
 
+#include "byte_search.hpp"
+
 namespace clicktrail::html {
 namespace {
 
@@ -44,8 +46,8 @@ bool Tokenizer::name_is(Span span, std::string_view name) const {
 std::size_t Tokenizer::find_byte(char byte, std::size_t from) const {
   if (from >= limit()) return npos;
   const char* begin = buffer_.data() + (from - buffer_start_);
-  const void* hit = std::memchr(begin, byte, limit() - from);
-  return hit ? from + (static_cast<const char*>(hit) - begin) : npos;
+  const char* hit = detail::find_byte(begin, buffer_.data() + buffer_.size(), byte);
+  return hit ? from + static_cast<std::size_t>(hit - begin) : npos;
 }
 
 void Tokenizer::write(std::string_view chunk) {

@@ -20,6 +20,18 @@ function optionsJson(options) {
   return JSON.stringify(options);
 }
 
+// Writes `input` into the module's input buffer; returns the number of bytes written.
+function writeInput(core, input) {
+  if (typeof input === 'string') {
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+    const { written } = encoder.encodeInto(input, core.inputView(input.length * 3));
+    return written;
+  }
+  const bytes = toBytes(input, 'input');
+  core.inputView(bytes.length).set(bytes);
+  return bytes.length;
+}
+
 function toBytes(input, what) {
   if (typeof input === 'string') return encoder.encode(input);
   if (input instanceof Uint8Array) return input;
@@ -42,9 +54,9 @@ function callCore(call) {
 
 export function createApi(core) {
   function rewrite(kind, input, options) {
-    const inputBytes = toBytes(input, 'input');
     const json = optionsJson(options);
-    const result = callCore(() => core[kind](inputBytes, json));
+    const length = writeInput(core, input);
+    const result = callCore(() => core[kind](length, json));
     if (!result.ok) throw new ClicktrailError(result.error);
     // `output` views the module's memory: copy before anything else runs in the module.
     const bytes = result.output.slice();
