@@ -111,6 +111,14 @@ void Tokenizer::emit_tag(std::size_t end) {
   }
 }
 
+void Tokenizer::reset_tag() {
+  // Keeps the attribute vector's capacity: no allocation per tag once warmed up.
+  std::vector<Attribute> attributes = std::move(token_.attributes);
+  attributes.clear();
+  token_ = Token{};
+  token_.attributes = std::move(attributes);
+}
+
 void Tokenizer::begin_attribute(std::size_t at) {
   Attribute attribute;
   attribute.gap = {token_.attributes_end, at};
@@ -167,7 +175,7 @@ void Tokenizer::run(bool at_end) {
           ++pos_;
           state_ = State::end_tag_open;
         } else if (is_alpha(c)) {
-          token_ = Token{};
+          reset_tag();
           token_.name = {pos_, pos_};
           in_end_tag_ = false;
           state_ = State::tag_name;
@@ -186,7 +194,7 @@ void Tokenizer::run(bool at_end) {
         }
         char c = at(pos_);
         if (is_alpha(c)) {
-          token_ = Token{};
+          reset_tag();
           token_.name = {pos_, pos_};
           in_end_tag_ = true;
           state_ = State::tag_name;
@@ -477,7 +485,7 @@ void Tokenizer::run(bool at_end) {
           char next = at(lt + 2 + name_size);
           if (closes && (is_space(next) || next == '/' || next == '>')) {
             if (lt > token_start_) emit(TokenKind::raw_text, lt);
-            token_ = Token{};
+            reset_tag();
             token_start_ = lt;
             pos_ = lt + 2;
             token_.name = {pos_, pos_};

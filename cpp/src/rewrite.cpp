@@ -73,6 +73,25 @@ void splice(const Tokenizer& tokenizer, Span range, std::vector<Edit>& edits, st
   out += tokenizer.bytes({copied, range.end});
 }
 
+// A tag or attribute name lower-cased on the stack (names that matter here are short; longer
+// ones compare as empty and match nothing).
+class LowerName {
+ public:
+  explicit LowerName(std::string_view name) {
+    if (name.size() > sizeof(bytes_)) return;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+      char c = name[i];
+      bytes_[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+    }
+    size_ = name.size();
+  }
+  std::string_view view() const { return {bytes_, size_}; }
+
+ private:
+  char bytes_[24];
+  std::size_t size_ = 0;
+};
+
 bool is_link_element(std::string_view lower_name) {
   return lower_name == "a" || lower_name == "area" || lower_name == "v:roundrect" ||
          lower_name == "v:rect" || lower_name == "v:oval";
@@ -187,7 +206,8 @@ class LinkRewriter::Impl {
         break;
       case TokenKind::start_tag:
       case TokenKind::end_tag: {
-        std::string name = ascii_lower(tokenizer.bytes(token.name));
+        LowerName lower(tokenizer.bytes(token.name));
+        std::string_view name = lower.view();
         if (name == "a") context.in_anchor = token.kind == TokenKind::start_tag;
         if (token.kind == TokenKind::start_tag && is_link_element(name)) {
           rewrite_link_tag(token, tokenizer, context, name, line, edits);
@@ -275,13 +295,14 @@ class LinkRewriter::Impl {
   }
 
   void rewrite_link_tag(const Token& token, const Tokenizer& tokenizer, Context& context,
-                        const std::string& element, std::size_t line, std::vector<Edit>& edits) {
+                        std::string_view element, std::size_t line, std::vector<Edit>& edits) {
     const html::Attribute* href = nullptr;
     const html::Attribute* ses_tags = nullptr;
     bool no_track = false, unsubscribe = false, has_ses_no_track = false;
     std::vector<const html::Attribute*> markers;
     for (const html::Attribute& attribute : token.attributes) {
-      std::string name = ascii_lower(tokenizer.bytes(attribute.name));
+      LowerName lower(tokenizer.bytes(attribute.name));
+      std::string_view name = lower.view();
       if (name == "href") {
         if (!href) href = &attribute;  // the first of duplicated attributes is the one used
       } else if (name == detail::kSesTagsAttribute) {

@@ -102,6 +102,7 @@ class Tokenizer {
   void emit(TokenKind kind, std::size_t end);
   void emit_tag(std::size_t end);
   void begin_attribute(std::size_t at);
+  void reset_tag();
   char at(std::size_t absolute) const { return buffer_[absolute - buffer_start_]; }
   std::size_t limit() const { return buffer_start_ + buffer_.size(); }
   std::size_t find_byte(char byte, std::size_t from) const;
