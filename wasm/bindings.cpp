@@ -3,6 +3,7 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
+#include <cmath>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -31,8 +32,15 @@ std::string& input_buffer() {
   return buffer;
 }
 
+// Large buffers are given back after use, so one big email does not pin memory in a
+// long-lived isolate.
+void release_if_large(std::string& buffer) {
+  if (buffer.capacity() > (8u << 20)) std::string().swap(buffer);
+}
+
 // A view of `size` writable bytes; valid until the next call into the module.
 val input_view(std::size_t size) {
+  release_if_large(output_buffer());  // the previous output was copied out by now
   input_buffer().resize(size);
   return val(
       emscripten::typed_memory_view(size, reinterpret_cast<unsigned char*>(input_buffer().data())));
@@ -59,6 +67,7 @@ val rewrite(std::size_t length, const std::string& options_json, bool plain_text
                            : clicktrail::rewrite_links(input, options.value());
   if (!result) return error_object(result.error().message);
   output_buffer() = std::move(result.value().output);
+  release_if_large(input_buffer());
   val out = val::object();
   out.set("ok", true);
   out.set("output", bytes_view(output_buffer()));
@@ -114,12 +123,41 @@ class Verifier {
   std::string error() const { return error_; }
   std::string verify(const std::string& url, double now_seconds) const {
     if (!verifier_) return R"({"ok":false,"error":"bad_input","message":"no keys"})";
+    // NaN or infinities would turn into an arbitrary integer and could switch expiry off.
+    if (!std::isfinite(now_seconds) || std::fabs(now_seconds) > 9007199254740991.0) {
+      return R"({"ok":false,"error":"bad_input","message":"now must be a finite number of seconds"})";
+    }
     return clicktrail::verify_result_to_json(
         verifier_->verify(url, static_cast<std::int64_t>(now_seconds)));
   }
 
  private:
   std::unique_ptr<clicktrail::TrackingUrlVerifier> verifier_;
+  std::string error_;
+};
+
+// The edge decision (clicktrail/edge.hpp) for one request, as JSON.
+class Edge {
+ public:
+  explicit Edge(const std::string& settings_json) {
+    auto settings = clicktrail::edge_settings_from_json(settings_json);
+    if (!settings) {
+      error_ = settings.error().message;
+      return;
+    }
+    edge_ = std::make_unique<clicktrail::TrackingEdge>(settings.value());
+  }
+  std::string error() const { return error_; }
+  std::string handle(const std::string& method, const std::string& url,
+                     const std::string& user_agent, const std::string& ip, double now_ms) const {
+    if (!edge_ || !std::isfinite(now_ms) || std::fabs(now_ms) > 9007199254740991.0) {
+      return R"({"action":"error","status":500,"record":false})";
+    }
+    return edge_->handle({method, url, user_agent, ip, static_cast<std::int64_t>(now_ms)});
+  }
+
+ private:
+  std::unique_ptr<clicktrail::TrackingEdge> edge_;
   std::string error_;
 };
 
@@ -182,6 +220,10 @@ EMSCRIPTEN_BINDINGS(clicktrail) {
   emscripten::function("hmacSha256Base64url", &hmac_sha256_base64url);
   emscripten::function("cliPlan", &cli_plan);
   emscripten::function("cliRun", &cli_run);
+  emscripten::class_<Edge>("Edge")
+      .constructor<std::string>()
+      .function("error", &Edge::error)
+      .function("handle", &Edge::handle);
   emscripten::class_<Verifier>("Verifier")
       .constructor<std::string>()
       .function("error", &Verifier::error)

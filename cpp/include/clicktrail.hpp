@@ -3,6 +3,7 @@
 
 #include "clicktrail/base64url.hpp"
 #include "clicktrail/cli.hpp"
+#include "clicktrail/edge.hpp"
 #include "clicktrail/entities.hpp"
 #include "clicktrail/html_tokenizer.hpp"
 #include "clicktrail/json_api.hpp"
@@ -11,4 +12,5 @@
 #include "clicktrail/rewrite.hpp"
 #include "clicktrail/sha256.hpp"
 #include "clicktrail/track.hpp"
+#include "clicktrail/traffic.hpp"
 #include "clicktrail/url.hpp"

@@ -95,6 +95,8 @@ void Tokenizer::emit_tag(std::size_t end) {
   if (foreign) {
     if (is_start && !token_.self_closing) ++foreign_depth_;
     if (!is_start && foreign_depth_ > 0) --foreign_depth_;
+  } else if (foreign_depth_ > 0 && ends_foreign_content(is_start)) {
+    foreign_depth_ = 0;
   }
   if (!is_start || foreign_depth_ > 0) return;
   if (name_is(token_.name, "plaintext")) {
@@ -117,6 +119,30 @@ void Tokenizer::reset_tag() {
   attributes.clear();
   token_ = Token{};
   token_.attributes = std::move(attributes);
+}
+
+// WHATWG "in foreign content": these HTML elements (and </br>, </p>) make the parser leave an
+// unclosed <svg> or <math>, after which raw text and CDATA rules are HTML's again.
+bool Tokenizer::ends_foreign_content(bool is_start) const {
+  static constexpr std::array<std::string_view, 44> kBreakout = {
+      "b",      "big",  "blockquote", "body",  "br",   "center", "code",    "dd",   "div",
+      "dl",     "dt",   "em",         "embed", "h1",   "h2",     "h3",      "h4",   "h5",
+      "h6",     "head", "hr",         "i",     "img",  "li",     "listing", "menu", "meta",
+      "nobr",   "ol",   "p",          "pre",   "ruby", "s",      "small",   "span", "strong",
+      "strike", "sub",  "sup",        "table", "tt",   "u",      "ul",      "var"};
+  if (!is_start) return name_is(token_.name, "br") || name_is(token_.name, "p");
+  for (std::string_view name : kBreakout) {
+    if (name_is(token_.name, name)) return true;
+  }
+  if (name_is(token_.name, "font")) {
+    for (const Attribute& attribute : token_.attributes) {
+      if (name_is(attribute.name, "color") || name_is(attribute.name, "face") ||
+          name_is(attribute.name, "size")) {
+        return true;
+      }
+    }
+  }
+  return false;
 }
 
 void Tokenizer::begin_attribute(std::size_t at) {
@@ -149,10 +175,15 @@ void Tokenizer::run(bool at_end) {
             emit(TokenKind::text, end);
             return;
           }
-          if (end - token_start_ > kMaxHeldText) {
-            std::size_t cut = end;
-            while (cut > token_start_ && !is_space(at(cut - 1))) --cut;
-            if (cut > token_start_) emit(TokenKind::text, cut);
+          // Remember the last whitespace seen, so each byte is looked at once however the
+          // input is split.
+          if (space_scan_ < token_start_) space_scan_ = token_start_;
+          for (; space_scan_ < end; ++space_scan_) {
+            if (is_space(at(space_scan_))) last_space_ = space_scan_;
+          }
+          if (end - token_start_ > kMaxHeldText && last_space_ >= token_start_ &&
+              last_space_ != npos) {
+            emit(TokenKind::text, last_space_ + 1);
             pos_ = end;
           }
           return;
@@ -285,6 +316,7 @@ void Tokenizer::run(bool at_end) {
           state_ = c == '"' ? State::attribute_value_double : State::attribute_value_single;
         } else if (c == '>') {
           attribute.value = {pos_, pos_};
+          attribute.whole.end = token_.attributes_end = pos_;  // "name=" ends here
           emit_tag(pos_ + 1);
         } else {
           attribute.value = {pos_, pos_};

@@ -183,6 +183,19 @@ Result<VerifyRequest, TrackError> verify_request_from_json(std::string_view text
   return request;
 }
 
+Result<EdgeSettings, TrackError> edge_settings_from_json(std::string_view text) {
+  auto request = verify_request_from_json(text);
+  if (!request) return request.error();
+  EdgeSettings settings;
+  settings.keys = std::move(request.value().keys);
+  settings.allowed_hosts = std::move(request.value().allowed_hosts);
+  Json json = Json::parse(text, nullptr, false);
+  Reader read(json);
+  read.boolean("fullIp", settings.full_ip);
+  if (read.failed()) return Error<TrackError>{TrackError::bad_input, read.error()};
+  return settings;
+}
+
 std::string verify_result_to_json(const Result<VerifiedUrl, TrackError>& result, int indent) {
   OrderedJson json = OrderedJson::object();
   if (!result) {

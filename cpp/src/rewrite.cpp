@@ -66,6 +66,7 @@ void splice(const Tokenizer& tokenizer, Span range, std::vector<Edit>& edits, st
                    [](const Edit& a, const Edit& b) { return a.begin < b.begin; });
   std::size_t copied = range.begin;
   for (const Edit& edit : edits) {
+    if (edit.begin < copied) continue;  // overlapping edits are a bug; never duplicate bytes
     out += tokenizer.bytes({copied, edit.begin});
     out += edit.replacement;
     copied = edit.end;
@@ -91,6 +92,21 @@ class LowerName {
   char bytes_[24];
   std::size_t size_ = 0;
 };
+
+std::vector<std::string> comparable_urls(const std::vector<std::string>& urls) {
+  std::vector<std::string> out;
+  for (const std::string& url : urls) out.push_back(comparable_url(url));
+  return out;
+}
+
+// True when the URL match shares a byte with an occurrence of the open-tracking placeholder.
+bool overlaps_placeholder(std::string_view text, const UrlMatch& match,
+                          std::string_view placeholder) {
+  if (placeholder.empty()) return false;
+  std::size_t from = match.begin >= placeholder.size() ? match.begin - placeholder.size() + 1 : 0;
+  std::size_t at = text.find(placeholder, from);
+  return at != std::string_view::npos && at < match.end;
+}
 
 bool is_link_element(std::string_view lower_name) {
   return lower_name == "a" || lower_name == "area" || lower_name == "v:roundrect" ||
@@ -120,6 +136,7 @@ class LinkRewriter::Impl {
   Impl(const RewriteOptions& options, std::optional<TrackingUrlBuilder> builder)
       : options_(options),
         builder_(std::move(builder)),
+        unsubscribe_urls_(comparable_urls(options.unsubscribe_urls)),
         tokenizer_([this](const Token& token, const Tokenizer& tokenizer) {
           on_token(token, tokenizer, main_);
         }) {}
@@ -133,10 +150,11 @@ class LinkRewriter::Impl {
   RewriteReport end(std::string& out) {
     out_ = &out;
     tokenizer_.end();
-    if (options_.open_pixel && !pixel_placed_) {
+    if (holding_after_body_) {
+      release_held(true);  // no placeholder came after </body>: the pixel goes before it
+    } else if (options_.open_pixel && !pixel_placed_) {
       out += pixel_markup();
-      report_.pixel_inserted = true;
-      report_.pixel_offset = total_input_;
+      place_pixel(total_input_);
     }
     if (over_limit_ > 0) {
       add_warning("link_limit",
@@ -156,8 +174,8 @@ class LinkRewriter::Impl {
       line_offset = match.begin;
       std::string url(text.substr(match.begin, match.end - match.begin));
       if (match.needs_scheme) url.insert(0, "http://");
+      if (detail::classify_url(url).reason == LinkReason::invalid_url) continue;
       LinkState state = decide(url, "text", {}, false, false, match.begin, line, false);
-      if (state.decision.reason == LinkReason::invalid_url) continue;
       report_link(state, url, "text", {}, true, match.begin, line, false);
       std::string replacement =
           state.tracked_url.empty()
@@ -189,15 +207,38 @@ class LinkRewriter::Impl {
     std::string tracked_url;
   };
 
+  // The line of `offset`, which must lie in the current token or after the last one asked for.
   std::size_t line_at(const Tokenizer& tokenizer, Context& context, std::size_t offset) {
-    std::string_view skipped = tokenizer.bytes({context.line_offset, offset});
-    context.line += std::count(skipped.begin(), skipped.end(), '\n');
+    if (offset >= context.line_offset) {
+      std::string_view skipped = tokenizer.bytes({context.line_offset, offset});
+      context.line += std::count(skipped.begin(), skipped.end(), '\n');
+    } else {
+      std::string_view back = tokenizer.bytes({offset, context.line_offset});
+      context.line -= std::count(back.begin(), back.end(), '\n');
+    }
     context.line_offset = offset;
     return context.line;
   }
 
+  // Where finished output goes: the caller's string, or the hold after </body>.
+  std::string& output() { return holding_after_body_ ? held_ : *out_; }
+
+  // Ends the hold after </body>: the pixel goes at </body> when `with_pixel`.
+  void release_held(bool with_pixel) {
+    holding_after_body_ = false;
+    if (with_pixel) {
+      *out_ += pixel_markup();
+      place_pixel(body_end_offset_);
+    }
+    *out_ += held_;
+    held_.clear();
+  }
+
   void on_token(const Token& token, const Tokenizer& tokenizer, Context& context) {
-    std::string& out = *out_;
+    // A placeholder after </body> is rare and the tail is usually tiny; past this size the pixel
+    // goes before </body> so that memory stays bounded.
+    if (holding_after_body_ && held_.size() > kMaxHeldTail) release_held(true);
+    std::string& out = output();
     std::vector<Edit> edits;
     std::size_t line = line_at(tokenizer, context, token.range.begin);
     switch (token.kind) {
@@ -211,20 +252,29 @@ class LinkRewriter::Impl {
         if (name == "a") context.in_anchor = token.kind == TokenKind::start_tag;
         if (token.kind == TokenKind::start_tag && is_link_element(name)) {
           rewrite_link_tag(token, tokenizer, context, name, line, edits);
-        } else if (((token.kind == TokenKind::end_tag && name == "body") ||
-                    (token.kind == TokenKind::start_tag && name == "plaintext")) &&
+        } else if (token.kind == TokenKind::end_tag && name == "body" && !context.conditional &&
+                   options_.open_pixel && !pixel_placed_ && !holding_after_body_) {
+          // The pixel goes here unless a placeholder follows: hold the rest until we know.
+          body_end_offset_ = token.range.begin;
+          holding_after_body_ = true;
+        } else if (token.kind == TokenKind::start_tag && name == "plaintext" &&
                    !context.conditional && options_.open_pixel && !pixel_placed_) {
-          // Before </body>; or before <plaintext>, after which everything is shown as text.
-          edits.push_back({token.range.begin, token.range.begin, pixel_markup()});
-          place_pixel(token.range.begin);
+          // After <plaintext> everything is shown as text: the pixel must come before it.
+          if (holding_after_body_) {
+            release_held(true);
+          } else {
+            edits.push_back({token.range.begin, token.range.begin, pixel_markup()});
+            place_pixel(token.range.begin);
+          }
         }
         break;
       }
       case TokenKind::comment:
         if (auto content = conditional_comment_content(tokenizer, token)) {
           out += tokenizer.bytes({token.range.begin, content->begin});
-          rewrite_fragment(tokenizer, *content, line_at(tokenizer, context, content->begin));
-          out += tokenizer.bytes({content->end, token.range.end});
+          rewrite_fragment(tokenizer, *content, line_at(tokenizer, context, content->begin),
+                           context.in_anchor);
+          output() += tokenizer.bytes({content->end, token.range.end});
           line_at(tokenizer, context, token.range.end);
           return;
         }
@@ -232,14 +282,15 @@ class LinkRewriter::Impl {
       default:
         break;
     }
-    splice(tokenizer, token.range, edits, out);
+    splice(tokenizer, token.range, edits, output());
     // Count this token's lines now: its bytes may be gone when the next token arrives.
     line_at(tokenizer, context, token.range.end);
   }
 
-  void rewrite_fragment(const Tokenizer& outer, Span content, std::size_t line) {
+  void rewrite_fragment(const Tokenizer& outer, Span content, std::size_t line, bool in_anchor) {
     Context inner;
     inner.conditional = true;
+    inner.in_anchor = in_anchor;  // text inside a link stays text, even in Outlook's copy
     inner.line_offset = content.begin;
     inner.line = line;
     Tokenizer tokenizer(
@@ -261,6 +312,7 @@ class LinkRewriter::Impl {
           if (options_.mode == RewriteMode::wrap) {
             edits.push_back({offset, offset + placeholder.size(), pixel_markup()});
           }
+          if (holding_after_body_) release_held(false);
           place_pixel(offset);
         } else {
           add_warning("placeholder_repeated",
@@ -275,13 +327,13 @@ class LinkRewriter::Impl {
     for (const UrlMatch& match : find_urls(text)) {
       std::string_view raw = text.substr(match.begin, match.end - match.begin);
       std::size_t offset = token.range.begin + match.begin;
-      // The placeholder is never part of a link.
-      if (!placeholder.empty() && raw.find(placeholder) != std::string_view::npos) continue;
+      if (overlaps_placeholder(text, match, placeholder)) continue;  // never part of a link
       std::string url = decode_entities(raw, EntityContext::text);
       if (match.needs_scheme) url.insert(0, "http://");
+      // A candidate that is no usable URL stays text: no index, no warning.
+      if (detail::classify_url(url).reason == LinkReason::invalid_url) continue;
       std::size_t url_line = line_at(tokenizer, context, offset);
       LinkState state = decide(url, "a", {}, false, false, offset, url_line, context.conditional);
-      if (state.decision.reason == LinkReason::invalid_url) continue;  // text, not a link
       report_link(state, url, "a", {}, true, offset, url_line, context.conditional);
       const std::string& href =
           state.tracked_url.empty() ? state.decision.target : state.tracked_url;
@@ -297,7 +349,8 @@ class LinkRewriter::Impl {
   void rewrite_link_tag(const Token& token, const Tokenizer& tokenizer, Context& context,
                         std::string_view element, std::size_t line, std::vector<Edit>& edits) {
     const html::Attribute* href = nullptr;
-    const html::Attribute* ses_tags = nullptr;
+    const html::Attribute* ses_tags = nullptr;  // the first one: the one parsers read
+    std::vector<const html::Attribute*> all_ses_tags;
     bool no_track = false, unsubscribe = false, has_ses_no_track = false;
     std::vector<const html::Attribute*> markers;
     for (const html::Attribute& attribute : token.attributes) {
@@ -307,6 +360,7 @@ class LinkRewriter::Impl {
         if (!href) href = &attribute;  // the first of duplicated attributes is the one used
       } else if (name == detail::kSesTagsAttribute) {
         if (!ses_tags) ses_tags = &attribute;
+        all_ses_tags.push_back(&attribute);
         if (options_.mode == RewriteMode::wrap) markers.push_back(&attribute);
       } else if (detail::is_no_track_marker(name)) {
         no_track = true;
@@ -352,8 +406,10 @@ class LinkRewriter::Impl {
     }
     if (options_.mode == RewriteMode::ses) {
       std::string extra = ses_attributes(state, tags, has_ses_no_track);
-      if (ses_tags && !extra.empty() && state.decision.reason == LinkReason::tracked) {
-        edits.push_back({ses_tags->gap.begin, ses_tags->whole.end, {}});  // merged below
+      if (!extra.empty() && state.decision.reason == LinkReason::tracked) {
+        for (const html::Attribute* old : all_ses_tags) {
+          edits.push_back({old->gap.begin, old->whole.end, {}});  // replaced by the merged one
+        }
       }
       if (!extra.empty()) edits.push_back({token.attributes_end, token.attributes_end, extra});
     }
@@ -467,8 +523,9 @@ class LinkRewriter::Impl {
   }
 
   bool is_unsubscribe_url(const std::string& target) const {
-    return std::any_of(options_.unsubscribe_urls.begin(), options_.unsubscribe_urls.end(),
-                       [&](const std::string& url) { return normalize_url(url) == target; });
+    std::string comparable = comparable_url(target);
+    return std::any_of(unsubscribe_urls_.begin(), unsubscribe_urls_.end(),
+                       [&](const std::string& url) { return url == comparable; });
   }
 
   std::string pixel_markup() {
@@ -502,8 +559,14 @@ class LinkRewriter::Impl {
     bool tracked;
   };
 
+  static constexpr std::size_t kMaxHeldTail = 64 * 1024;
+
   RewriteOptions options_;
   std::optional<TrackingUrlBuilder> builder_;
+  std::vector<std::string> unsubscribe_urls_;  // in comparable_url() form
+  bool holding_after_body_ = false;
+  std::string held_;
+  std::size_t body_end_offset_ = 0;
   Context main_;
   Tokenizer tokenizer_;
   std::string* out_ = nullptr;
@@ -521,7 +584,26 @@ class LinkRewriter::Impl {
 
 namespace {
 
+// Options that would make output depend on chunking or make signed tags ambiguous.
+std::string options_problem(const RewriteOptions& options) {
+  for (char c : options.open_tracker_placeholder) {
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+      return "the open-tracking placeholder must not contain whitespace";
+    }
+  }
+  for (const auto& [key, value] : options.fields.tags) {
+    if (key.empty() || key.find_first_of(":;") != std::string::npos ||
+        value.find(';') != std::string::npos) {
+      return "tags need a non-empty key without ':' or ';' and a value without ';'";
+    }
+  }
+  return {};
+}
+
 Result<std::optional<TrackingUrlBuilder>, RewriteError> make_builder(RewriteOptions& options) {
+  if (std::string problem = options_problem(options); !problem.empty()) {
+    return Error<RewriteError>{RewriteError::bad_options, problem};
+  }
   if (options.mode == RewriteMode::ses) return std::optional<TrackingUrlBuilder>{};
   if (!options.recipient_address.empty()) {
     options.fields.recipient_id = recipient_id_for(options.recipient_address, options.key.secret);

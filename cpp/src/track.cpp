@@ -42,19 +42,24 @@ constexpr std::string_view kSignatureContext = "clicktrail-v1\n";
 using RawParams = std::array<std::optional<std::string_view>, kParamCount>;
 
 // The signed message: the URL up to '?' and each present parameter's raw (still encoded) value,
-// so that any changed byte, including a changed %-escape, changes the message.
+// so that any changed byte, including a changed %-escape, changes the message. Every piece is
+// length-prefixed, so no byte can move from one piece into another without changing it.
 std::string signed_message(std::string_view url_without_query, const RawParams& params) {
   std::string message;
   message.reserve(256);
   message += kSignatureContext;
-  message += url_without_query;
-  message += '\n';
+  auto piece = [&](std::string_view bytes) {
+    message += std::to_string(bytes.size());
+    message += ':';
+    message += bytes;
+    message += '\n';
+  };
+  piece(url_without_query);
   for (int i = 0; i < kSig; ++i) {
     if (!params[i]) continue;
     message += kParamNames[i];
     message += '=';
-    message += *params[i];
-    message += '\n';
+    piece(*params[i]);
   }
   return message;
 }
@@ -163,9 +168,23 @@ Result<TrackingUrlBuilder, TrackError> TrackingUrlBuilder::create(std::string_vi
   if (parts->has_query || parts->has_fragment) {
     return Error<TrackError>{TrackError::bad_input, "base URL must not have a query or fragment"};
   }
+  // The edge verifies the URL the client sends, which browsers normalise: the base must already
+  // be in that form or no click would ever verify.
+  std::string_view path = parts->path;
+  bool dot_segments = path.find("/./") != std::string_view::npos ||
+                      path.find("/../") != std::string_view::npos || path.ends_with("/.") ||
+                      path.ends_with("/..") || path.find("//") != std::string_view::npos;
+  if (dot_segments || (parts->port.size() > 1 && parts->port.front() == '0')) {
+    return Error<TrackError>{TrackError::bad_input,
+                             "base URL must be in normal form (no dot segments, no empty path "
+                             "segments, no leading zeros in the port)"};
+  }
   TrackingUrlBuilder builder;
-  builder.base_ = ascii_lower(parts->scheme) + "://" + ascii_lower(parts->host);
-  if (!parts->port.empty()) builder.base_ += ":" + std::string(parts->port);
+  std::string scheme = ascii_lower(parts->scheme);
+  builder.base_ = scheme + "://" + ascii_lower(parts->host);
+  bool default_port =
+      (scheme == "https" && parts->port == "443") || (scheme == "http" && parts->port == "80");
+  if (!parts->port.empty() && !default_port) builder.base_ += ":" + std::string(parts->port);
   builder.base_ += parts->path;
   builder.key_id_ = std::move(key.id);
   builder.hmac_.emplace(key.secret);
@@ -221,7 +240,11 @@ Result<std::string, TrackError> TrackingUrlBuilder::click_url(const TrackingFiel
     return Error<TrackError>{TrackError::bad_target,
                              "target is not a safe redirect: " + std::string(to_string(problem))};
   }
-  return build(Endpoint::click, fields, target);
+  std::string url = build(Endpoint::click, fields, target);
+  if (url.size() > kMaxTrackingUrlLength) {
+    return Error<TrackError>{TrackError::bad_target, "the tracking URL would be too long"};
+  }
+  return url;
 }
 
 std::string TrackingUrlBuilder::pixel_url(const TrackingFields& fields) const {
@@ -241,7 +264,11 @@ Result<VerifiedUrl, TrackError> TrackingUrlVerifier::verify(std::string_view url
   auto fail = [](TrackError code, std::string message) {
     return Error<TrackError>{code, std::move(message)};
   };
-  if (url.size() > 2 * kMaxTargetLength) return fail(TrackError::malformed, "URL is too long");
+  if (url.size() > kMaxTrackingUrlLength) return fail(TrackError::malformed, "URL is too long");
+  // Only bytes a URI may hold: no controls, spaces or raw non-ASCII can hide inside a value.
+  if (!is_rfc3986_conformant(url)) {
+    return fail(TrackError::malformed, "the URL holds characters a URL may not contain");
+  }
   std::size_t question = url.find('?');
   if (question == std::string_view::npos) return fail(TrackError::malformed, "no query string");
   std::string_view prefix = url.substr(0, question);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 namespace clicktrail {
 namespace {
@@ -66,57 +67,106 @@ bool valid_escape_at(std::string_view s, std::size_t i) {
   return i + 2 < s.size() && is_hex(s[i + 1]) && is_hex(s[i + 2]);
 }
 
-bool is_ipv4(std::string_view host) {
-  int parts = 0;
-  std::size_t i = 0;
-  while (i <= host.size()) {
-    std::size_t start = i;
-    int value = 0;
-    while (i < host.size() && is_digit(host[i])) {
-      value = value * 10 + (host[i] - '0');
-      if (value > 255 || i - start >= 3) return false;
-      ++i;
-    }
-    if (i == start) return false;
-    ++parts;
-    if (i == host.size()) break;
-    if (host[i] != '.') return false;
-    ++i;
-  }
-  return parts == 4;
-}
-
-bool is_ipv6_literal(std::string_view host) {
-  if (host.size() < 4 || host.front() != '[' || host.back() != ']') return false;
-  std::string_view inner = host.substr(1, host.size() - 2);
-  int colons = 0;
-  for (unsigned char c : inner) {
-    if (c == ':') {
-      ++colons;
-    } else if (!is_hex(c) && c != '.') {
-      return false;  // zone ids ("%25eth0") and anything else are refused
-    }
-  }
-  return colons >= 2 && colons <= 7;
-}
-
 // A DNS name as it appears in a URL: ASCII letters, digits, '-', '_' in dot-separated labels of
-// 1-63 bytes, 253 bytes at most; one trailing dot allowed. Internationalised names must be in
-// punycode ("xn--"), so a unicode look-alike host never reaches a Location header.
+// 1-63 bytes that neither start nor end with '-', 253 bytes at most, one trailing dot allowed.
+// Internationalised names must be in punycode ("xn--"), so a unicode look-alike host never
+// reaches a Location header. A last label that is numeric ("127.1", "2130706433", "0x7f") is
+// refused: browsers would read the whole host as an IPv4 address.
 bool is_dns_name(std::string_view host) {
   if (!host.empty() && host.back() == '.') host.remove_suffix(1);
   if (host.empty() || host.size() > 253) return false;
-  std::size_t label = 0;
-  for (unsigned char c : host) {
-    if (c == '.') {
-      if (label == 0) return false;
-      label = 0;
+  std::size_t label_start = 0;
+  for (std::size_t i = 0; i <= host.size(); ++i) {
+    if (i < host.size() && host[i] != '.') {
+      unsigned char c = host[i];
+      if (!(is_alpha(c) || is_digit(c) || c == '-' || c == '_')) return false;
       continue;
     }
-    if (!(is_alpha(c) || is_digit(c) || c == '-' || c == '_')) return false;
-    if (++label > 63) return false;
+    std::string_view label = host.substr(label_start, i - label_start);
+    if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-') {
+      return false;
+    }
+    label_start = i + 1;
   }
-  return label > 0;
+  std::string_view last =
+      host.substr(host.rfind('.') == std::string_view::npos ? 0 : host.rfind('.') + 1);
+  bool numeric = std::all_of(last.begin(), last.end(), is_digit) || istarts_with_ascii(last, "0x");
+  return !numeric;
+}
+
+}  // namespace
+
+bool parse_ipv4(std::string_view text, std::array<std::uint8_t, 4>& bytes) {
+  std::size_t i = 0;
+  for (int part = 0; part < 4; ++part) {
+    if (part > 0) {
+      if (i >= text.size() || text[i] != '.') return false;
+      ++i;
+    }
+    std::size_t start = i;
+    int value = 0;
+    while (i < text.size() && is_digit(text[i]) && i - start < 3)
+      value = value * 10 + (text[i++] - '0');
+    // No empty parts, no leading zeros (browsers would read "010" as octal), at most 255.
+    if (i == start || value > 255 || (text[start] == '0' && i - start > 1)) return false;
+    bytes[part] = static_cast<std::uint8_t>(value);
+  }
+  return i == text.size();
+}
+
+bool parse_ipv6(std::string_view text, std::array<std::uint16_t, 8>& groups) {
+  std::array<std::uint16_t, 8> head{}, tail{};
+  int head_count = 0, tail_count = 0;
+  bool compressed = false;
+  std::size_t i = 0;
+  if (text.starts_with("::")) {
+    compressed = true;
+    i = 2;
+  }
+  while (i < text.size()) {
+    auto& target = compressed ? tail : head;
+    int& count = compressed ? tail_count : head_count;
+    std::size_t start = i;
+    unsigned value = 0;
+    while (i < text.size() && i - start < 4 && is_hex(text[i]))
+      value = value * 16 + hex_value(text[i++]);
+    if (i < text.size() && text[i] == '.') {  // a dotted IPv4 tail ends the address
+      std::array<std::uint8_t, 4> v4{};
+      if (count > 6 || !parse_ipv4(text.substr(start), v4)) return false;
+      target[count++] = static_cast<std::uint16_t>(v4[0] << 8 | v4[1]);
+      target[count++] = static_cast<std::uint16_t>(v4[2] << 8 | v4[3]);
+      i = text.size();
+      break;
+    }
+    if (i == start || count >= 8) return false;
+    target[count++] = static_cast<std::uint16_t>(value);
+    if (i == text.size()) break;
+    if (text[i] != ':') return false;
+    ++i;
+    if (i < text.size() && text[i] == ':') {
+      if (compressed) return false;
+      compressed = true;
+      ++i;
+    } else if (i == text.size()) {
+      return false;
+    }
+  }
+  int total = head_count + tail_count;
+  if (compressed ? total > 7 : total != 8) return false;
+  groups.fill(0);
+  for (int k = 0; k < head_count; ++k) groups[k] = head[k];
+  for (int k = 0; k < tail_count; ++k) groups[8 - tail_count + k] = tail[k];
+  return true;
+}
+
+namespace {
+
+bool is_ip_literal(std::string_view host) {
+  std::array<std::uint8_t, 4> v4{};
+  if (parse_ipv4(host, v4)) return true;
+  std::array<std::uint16_t, 8> v6{};
+  return host.size() > 2 && host.front() == '[' && host.back() == ']' &&
+         parse_ipv6(host.substr(1, host.size() - 2), v6);
 }
 
 }  // namespace
@@ -261,6 +311,23 @@ std::string normalize_url(std::string_view url) {
   return out;
 }
 
+std::string comparable_url(std::string_view url) {
+  std::string normalized = normalize_url(url);
+  auto parts = split_absolute_url(normalized);
+  if (!parts) return normalized;
+  std::string scheme = ascii_lower(parts->scheme);
+  std::string out = scheme + "://";
+  if (parts->has_userinfo) out += std::string(parts->userinfo) + "@";
+  out += ascii_lower(parts->host);
+  bool default_port =
+      (scheme == "https" && parts->port == "443") || (scheme == "http" && parts->port == "80");
+  if (!parts->port.empty() && !default_port) out += ":" + std::string(parts->port);
+  out += parts->path.empty() ? std::string_view("/") : parts->path;
+  if (parts->has_query) out += "?" + std::string(parts->query);
+  if (parts->has_fragment) out += "#" + std::string(parts->fragment);
+  return out;
+}
+
 std::string_view to_string(TargetProblem problem) {
   switch (problem) {
     case TargetProblem::none:
@@ -298,7 +365,7 @@ TargetProblem check_redirect_target(std::string_view url,
   }
   if (parts->has_userinfo) return TargetProblem::credentials;
   std::string_view host = parts->host;
-  if (!is_ipv4(host) && !is_ipv6_literal(host) && !is_dns_name(host)) {
+  if (!is_ip_literal(host) && !is_dns_name(host)) {
     return TargetProblem::bad_host;
   }
   std::string_view port = parts->port;

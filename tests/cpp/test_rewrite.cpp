@@ -346,3 +346,91 @@ TEST_CASE("plain-text bodies", "[rewrite][text]") {
   CHECK(result->output.ends_with(". Or mailto:a@b.c\n"));
   CHECK(result->report.links.size() == 1);
 }
+
+TEST_CASE("regressions from review", "[rewrite][review]") {
+  SECTION("removing a marker written as 'name=' leaves no stray '='") {
+    RewriteOptions options = wrap_options();
+    options.open_pixel = false;
+    RewriteResult result = rewrite("<a href=https://example.com/ data-no-track=>x</a>", options);
+    CHECK(result.output == "<a href=https://example.com/>x</a>");
+  }
+  SECTION("a URL touching the placeholder is not linkified and nothing is duplicated") {
+    RewriteResult result = rewrite("<p>see http://x.com/}}{{ses:openTracker}} end</p>");
+    CHECK(result.report.links.empty());
+    CHECK(result.output.starts_with("<p>see http://x.com/}}<img src="));
+    CHECK(result.output.ends_with("/> end</p>"));
+  }
+  SECTION("line numbers follow the text, whatever the placeholders") {
+    std::string input =
+        "<p>{{ses:openTracker}}\nhttp://a.com\n{{ses:openTracker}}\nhttp://b.com\n</p>\n"
+        "<a href=\"http://c.com\">c</a>\n";
+    for (std::size_t step : {input.size(), std::size_t{1}}) {
+      RewriteReport report;
+      std::vector<std::size_t> cuts;
+      for (std::size_t at = step; at < input.size(); at += step) cuts.push_back(at);
+      rewrite_chunked(input, wrap_options(), cuts, report);
+      REQUIRE(report.links.size() == 3);
+      CHECK(report.links[0].line == 2);
+      CHECK(report.links[1].line == 4);
+      CHECK(report.links[2].line == 6);
+    }
+  }
+  SECTION("a placeholder after </body> is where the pixel goes") {
+    RewriteResult wrap = rewrite("<body>hi</body>{{ses:openTracker}}");
+    CHECK(wrap.output.starts_with("<body>hi</body><img src="));
+    CHECK(wrap.report.warnings.empty());
+    RewriteOptions ses;
+    ses.mode = RewriteMode::ses;
+    CHECK(rewrite("<body>hi</body>{{ses:openTracker}}", ses).output ==
+          "<body>hi</body>{{ses:openTracker}}");
+    CHECK(rewrite("<body>hi</body>\n", ses).output == "<body>hi{{ses:openTracker}}</body>\n");
+  }
+  SECTION("text inside a link stays text in Outlook's copy too") {
+    RewriteResult result =
+        rewrite("<a href=\"mailto:x@y.com\"><!--[if mso]>www.example.com<![endif]--></a>");
+    REQUIRE(result.report.links.size() == 1);
+    CHECK(result.output.find("<!--[if mso]>www.example.com<![endif]-->") != std::string::npos);
+  }
+  SECTION("SES mode replaces every ses:tags attribute with the merged one") {
+    RewriteOptions options;
+    options.mode = RewriteMode::ses;
+    options.open_pixel = false;
+    RewriteResult result =
+        rewrite("<a href=\"http://a.com\" ses:tags=\"x:1\" ses:tags=\"y:2\">a</a>", options);
+    CHECK(result.output == "<a href=\"http://a.com\" ses:tags=\"x:1;link:0\">a</a>");
+  }
+  SECTION("unsubscribe URLs match whatever the case of the host or a default port") {
+    RewriteOptions options = wrap_options();
+    options.unsubscribe_urls = {"https://Example.com:443/unsub"};
+    RewriteResult result = rewrite("<a href=\"https://example.com/unsub\">u</a>", options);
+    CHECK(result.report.links[0].reason == LinkReason::unsubscribe);
+  }
+  SECTION("HTML elements end an unclosed <svg>: style is raw text again") {
+    RewriteResult result = rewrite(
+        "<svg width=\"1\"><p><style>.x{background:url(https://cdn.example.com/a.png)}</style>");
+    CHECK(result.report.links.empty());
+  }
+  SECTION("a rejected linkify candidate takes no index and raises no warning") {
+    RewriteResult result = rewrite("<p>http://user:pw@a.com and http://b.com</p>");
+    REQUIRE(result.report.links.size() == 1);
+    CHECK(result.report.links[0].index == 0);
+    CHECK(result.report.warnings.empty());
+  }
+  SECTION("long text without whitespace fed byte by byte stays linear") {
+    std::string input = "<p>" + std::string(300 * 1024, 'a') + "</p>";
+    RewriteOptions options = wrap_options();
+    options.open_pixel = false;
+    std::vector<std::size_t> cuts;
+    for (std::size_t at = 1; at < input.size(); ++at) cuts.push_back(at);
+    RewriteReport report;
+    CHECK(rewrite_chunked(input, options, cuts, report) == input);  // seconds if quadratic
+  }
+  SECTION("options that would make output ambiguous are refused") {
+    RewriteOptions spaced = wrap_options();
+    spaced.open_tracker_placeholder = "{{ open }}";
+    CHECK_FALSE(rewrite_links("x", spaced).ok());
+    RewriteOptions tags = wrap_options();
+    tags.fields.tags = {{"a;b", "c"}};
+    CHECK_FALSE(rewrite_links("x", tags).ok());
+  }
+}

@@ -202,3 +202,59 @@ TEST_CASE("URL helpers", "[url]") {
   CHECK(check_redirect_target("https://[2001:db8::1]/x") == TargetProblem::none);
   CHECK(parse_tags("a:b; c : d ;bad;:x") == Tags{{"a", "b"}, {"c", "d"}});
 }
+
+TEST_CASE("no byte can move between signed parameters", "[track][review]") {
+  TrackingFields fields;
+  fields.message_id = "M1";
+  fields.recipient_id = "R1";
+  fields.expires_at = 1000;
+  std::string url = builder().pixel_url(fields);
+  TrackingUrlVerifier verifier(std::span(&kKey, 1));
+  REQUIRE(verifier.verify(url, 500).ok());
+  for (char separator : {'\n', '\r', '\t', ' ', '\0', '\x7f'}) {
+    std::string tampered = url;
+    tampered[tampered.find("&exp=")] = separator;
+    auto result = verifier.verify(tampered, 5000);
+    INFO("separator byte " << int(separator));
+    REQUIRE_FALSE(result.ok());
+    CHECK(result.error().code == TrackError::malformed);
+  }
+}
+
+TEST_CASE("base URLs must be in the form browsers send", "[track][review]") {
+  CHECK(TrackingUrlBuilder::create("https://t.example.com:443", kKey)->base_url() ==
+        "https://t.example.com");
+  CHECK(TrackingUrlBuilder::create("http://t.example.com:80/x", kKey)->base_url() ==
+        "http://t.example.com/x");
+  CHECK(TrackingUrlBuilder::create("https://t.example.com:8443", kKey)->base_url() ==
+        "https://t.example.com:8443");
+  for (const char* base :
+       {"https://t.example.com:0443", "https://t.example.com/a/./t", "https://t.example.com/a/../t",
+        "https://t.example.com//t", "https://127.1", "https://2130706433"}) {
+    INFO(base);
+    CHECK_FALSE(TrackingUrlBuilder::create(base, kKey).ok());
+  }
+}
+
+TEST_CASE("hosts browsers would read as numbers, and broken IP literals, are refused",
+          "[url][review]") {
+  for (const char* url : {"https://2130706433/", "https://0x7f.1/", "https://127.1/",
+                          "https://1.2.3.256/", "https://010.1.1.1/", "https://[:::]/",
+                          "https://xn--/", "https://-a.example/", "https://a-.example/"}) {
+    INFO(url);
+    CHECK(check_redirect_target(url) == TargetProblem::bad_host);
+  }
+  CHECK(check_redirect_target("https://[::ffff:192.0.2.1]/") == TargetProblem::none);
+  CHECK(check_redirect_target("https://3com.example/") == TargetProblem::none);
+}
+
+TEST_CASE("every URL the builder makes, the verifier reads", "[track][review]") {
+  std::string target = "https://example.com/?";
+  while (target.size() < kMaxTargetLength - 6) target += "a=(1)&";
+  auto url = builder().click_url({}, target);
+  if (url.ok()) {
+    CHECK(verify_tracking_url(url.value(), std::span(&kKey, 1), {kNow, {}}).ok());
+  } else {
+    CHECK(url.error().code == TrackError::bad_target);
+  }
+}

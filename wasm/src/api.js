@@ -90,6 +90,9 @@ export function createApi(core) {
     const verifier = {
       verify(url, now = Math.floor(Date.now() / 1000)) {
         if (typeof url !== 'string') throw new ClicktrailError('url must be a string', 'bad_input');
+        if (!Number.isFinite(now)) {
+          throw new ClicktrailError('now must be a finite number of seconds', 'bad_input');
+        }
         return JSON.parse(callCore(() => native.verify(url, now)));
       },
       dispose() {

@@ -103,6 +103,7 @@ class Tokenizer {
   void emit_tag(std::size_t end);
   void begin_attribute(std::size_t at);
   void reset_tag();
+  bool ends_foreign_content(bool is_start) const;
   char at(std::size_t absolute) const { return buffer_[absolute - buffer_start_]; }
   std::size_t limit() const { return buffer_start_ + buffer_.size(); }
   std::size_t find_byte(char byte, std::size_t from) const;
@@ -114,6 +115,8 @@ class Tokenizer {
   std::size_t token_start_ = 0;   // everything before it has been delivered
   std::size_t pos_ = 0;           // next byte to examine
   std::size_t scan_ = 0;          // comments and raw text: where the search for the end resumes
+  std::size_t space_scan_ = 0;    // long text: how far the search for whitespace has gone
+  std::size_t last_space_ = static_cast<std::size_t>(-1);  // the last whitespace found
   State state_ = State::data;
   Token token_;
   bool in_end_tag_ = false;

@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "clicktrail/edge.hpp"
 #include "clicktrail/result.hpp"
 #include "clicktrail/rewrite.hpp"
 #include "clicktrail/track.hpp"
@@ -34,6 +35,9 @@ struct VerifyRequest {
 };
 // {"keys":[{"id","secret"}...], "allowedHosts":[...], "now": epoch seconds}
 [[nodiscard]] Result<VerifyRequest, TrackError> verify_request_from_json(std::string_view json);
+
+// {"keys":[{"id","secret"}...], "allowedHosts":[...], "fullIp": false}
+[[nodiscard]] Result<EdgeSettings, TrackError> edge_settings_from_json(std::string_view json);
 
 // {"ok":true,"endpoint":"click","keyId",...fields...,"target"} or
 // {"ok":false,"error":"bad_signature","message":"..."}

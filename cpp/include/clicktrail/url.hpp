@@ -1,6 +1,8 @@
 // URL pieces clicktrail needs: splitting an absolute URL, percent-encoding, RFC 3986
 // conformance, and the checks that decide whether a URL is a safe redirect target.
 #pragma once
+#include <array>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -53,11 +55,21 @@ enum class TargetProblem {
 [[nodiscard]] std::string_view to_string(TargetProblem problem);
 
 inline constexpr std::size_t kMaxTargetLength = 8192;
+// A whole tracking URL: the builder refuses to produce a longer one, the verifier to read one.
+inline constexpr std::size_t kMaxTrackingUrlLength = 32768;
 
 // `allowed_hosts` empty means any host; otherwise the host must equal an entry or be a
 // subdomain of an entry that starts with '.' (".example.com").
 [[nodiscard]] TargetProblem check_redirect_target(std::string_view url,
                                                   std::span<const std::string> allowed_hosts = {});
+
+// A form of `url` for equality tests: normalised, scheme and host lower-cased, default port
+// dropped, empty path written as "/".
+[[nodiscard]] std::string comparable_url(std::string_view url);
+
+// Strict IP address parsing (no shorthand, no octal, no zone ids).
+[[nodiscard]] bool parse_ipv4(std::string_view text, std::array<std::uint8_t, 4>& bytes);
+[[nodiscard]] bool parse_ipv6(std::string_view text, std::array<std::uint16_t, 8>& groups);
 
 // ASCII lower-casing for scheme and host comparisons.
 [[nodiscard]] std::string ascii_lower(std::string_view text);

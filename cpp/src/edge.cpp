@@ -1,0 +1,135 @@
+#include "clicktrail/edge.hpp"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "clicktrail/traffic.hpp"
+#include "clicktrail/url.hpp"
+
+namespace clicktrail {
+namespace {
+
+using OrderedJson = nlohmann::ordered_json;
+
+// Days since 1970-01-01 to a civil date (Howard Hinnant's published algorithm).
+void civil_from_days(std::int64_t days, int& year, unsigned& month, unsigned& day) {
+  days += 719468;
+  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(days - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  day = doy - (153 * mp + 2) / 5 + 1;
+  month = mp < 10 ? mp + 3 : mp - 9;
+  year = static_cast<int>(yoe + era * 400 + (month <= 2));
+}
+
+std::string_view endpoint_of(std::string_view url) {
+  std::string_view path = url.substr(0, url.find_first_of("?#"));
+  if (path.ends_with("/c")) return "click";
+  if (path.ends_with("/pxl.png")) return "pixel";
+  return {};
+}
+
+void add_fields(OrderedJson& event, const VerifiedUrl& url) {
+  const TrackingFields& f = url.fields;
+  auto put = [&](const char* key, const std::string& value) {
+    if (!value.empty()) event[key] = value;
+  };
+  event["keyId"] = url.key_id;
+  put("messageId", f.message_id);
+  put("recipientId", f.recipient_id);
+  if (f.link_index >= 0) event["linkIndex"] = f.link_index;
+  if (!f.tags.empty()) {
+    OrderedJson tags = OrderedJson::object();
+    for (const auto& [key, value] : f.tags) tags[key] = value;
+    event["tags"] = std::move(tags);
+  }
+  put("orderId", f.order_id);
+  put("campaignId", f.campaign_id);
+  put("publicationId", f.publication_id);
+  put("channel", f.channel);
+  put("creative", f.creative);
+  put("size", f.size);
+  put("target", url.target);
+}
+
+}  // namespace
+
+std::string iso8601_utc(std::int64_t epoch_ms) {
+  std::int64_t seconds = epoch_ms >= 0 ? epoch_ms / 1000 : (epoch_ms - 999) / 1000;
+  int millis = static_cast<int>(epoch_ms - seconds * 1000);
+  std::int64_t days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400;
+  int second_of_day = static_cast<int>(seconds - days * 86400);
+  int year;
+  unsigned month, day;
+  civil_from_days(days, year, month, day);
+  char text[32];
+  std::snprintf(text, sizeof(text), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", year, month, day,
+                second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60, millis);
+  return text;
+}
+
+TrackingEdge::TrackingEdge(const EdgeSettings& settings)
+    : verifier_(settings.keys, settings.allowed_hosts), full_ip_(settings.full_ip) {}
+
+std::string TrackingEdge::handle(const EdgeRequest& request) const {
+  OrderedJson decision = OrderedJson::object();
+  std::string_view endpoint = endpoint_of(request.url);
+  if (endpoint.empty()) {
+    decision["action"] = "pass";
+    decision["status"] = 0;
+    decision["record"] = false;
+    return decision.dump();
+  }
+  bool head = iequals_ascii(request.method, "HEAD");
+  if (!head && !iequals_ascii(request.method, "GET")) {
+    decision["action"] = "method_not_allowed";
+    decision["status"] = 405;
+    decision["record"] = false;
+    return decision.dump();
+  }
+  auto verified = verifier_.verify(request.url, request.now_ms / 1000);
+  bool click = endpoint == "click";
+  bool record = verified.ok() || click;  // failed clicks are recorded; failed pixels are not
+  if (click && verified.ok()) {
+    decision["action"] = "redirect";
+    decision["status"] = 302;
+    decision["location"] = verified->target;
+  } else if (click) {
+    decision["action"] = "reject";
+    decision["status"] = 400;
+  } else {
+    decision["action"] = "pixel";
+    decision["status"] = 200;
+  }
+  decision["record"] = record;
+  if (!record) return decision.dump();
+
+  OrderedJson event = OrderedJson::object();
+  if (!verified.ok()) {
+    event["type"] = "rejected";
+  } else if (click) {
+    event["type"] = "click";
+  } else {
+    event["type"] = verified->fields.message_id.empty() ? "impression" : "open";
+  }
+  event["time"] = iso8601_utc(request.now_ms);
+  event["epochMs"] = request.now_ms;
+  event["method"] = head ? "HEAD" : "GET";
+  TrafficVerdict verdict = classify_traffic(request.method, request.user_agent);
+  event["machine"] = verdict.machine;
+  event["machineReason"] = verdict.reason;
+  event["ip"] = anonymize_ip(request.ip, full_ip_);
+  event["userAgent"] = std::string(request.user_agent.substr(0, 512));
+  if (verified.ok()) {
+    add_fields(event, verified.value());
+  } else {
+    event["endpoint"] = endpoint;
+    event["error"] = to_string(verified.error().code);
+  }
+  decision["event"] = std::move(event);
+  return decision.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
+}
+
+}  // namespace clicktrail
