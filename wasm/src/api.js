@@ -104,12 +104,38 @@ export function createApi(core) {
     return verifier;
   }
 
+  // The per-request edge decision (cpp/include/clicktrail/edge.hpp) with the key schedules kept.
+  function createEdge({ keys, allowedHosts = [], fullIp = false } = {}) {
+    if (!Array.isArray(keys) || keys.length === 0) {
+      throw new ClicktrailError('keys must be a non-empty array of {id, secret}', 'bad_input');
+    }
+    const native = new core.Edge(JSON.stringify({ keys, allowedHosts, fullIp }));
+    const error = native.error();
+    if (error) {
+      native.delete();
+      throw new ClicktrailError(error, 'bad_input');
+    }
+    const edge = {
+      /** {action, status, location?, record, event?} for one request. */
+      handle(method, url, userAgent = '', ip = '', nowMs = Date.now()) {
+        return JSON.parse(callCore(() => native.handle(method, url, userAgent, ip, nowMs)));
+      },
+      dispose() {
+        registry?.unregister(edge);
+        native.delete();
+      },
+    };
+    registry?.register(edge, native, edge);
+    return edge;
+  }
+
   return {
     rewriteLinks: (html, options) => rewrite('rewriteHtml', html, options),
     rewriteText: (text, options) => rewrite('rewriteText', text, options),
     buildClickUrl: (target, options, linkIndex = -1) => buildUrl(options, target, linkIndex, false),
     buildPixelUrl: (options) => buildUrl(options, '', -1, true),
     createVerifier,
+    createEdge,
     verifyTrackingUrl(url, keys, { now, allowedHosts } = {}) {
       const verifier = createVerifier(keys, { allowedHosts });
       try {
@@ -131,6 +157,7 @@ const API_NAMES = [
   'buildClickUrl',
   'buildPixelUrl',
   'createVerifier',
+  'createEdge',
   'verifyTrackingUrl',
   'recipientId',
   'hmacSha256',

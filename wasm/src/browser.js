@@ -22,6 +22,7 @@ export const {
   buildClickUrl,
   buildPixelUrl,
   createVerifier,
+  createEdge,
   verifyTrackingUrl,
   recipientId,
   hmacSha256,

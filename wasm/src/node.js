@@ -10,6 +10,7 @@ export const {
   buildClickUrl,
   buildPixelUrl,
   createVerifier,
+  createEdge,
   verifyTrackingUrl,
   recipientId,
   hmacSha256,

@@ -14,6 +14,7 @@ export const {
   buildClickUrl,
   buildPixelUrl,
   createVerifier,
+  createEdge,
   verifyTrackingUrl,
   recipientId,
   hmacSha256,

@@ -1,0 +1,105 @@
+// Cloudflare Worker for tracking URLs: GET|HEAD /c answers 302 to a verified target (else 400),
+// GET|HEAD /pxl.png always answers the 1x1 GIF, and each hit is recorded after the response
+// (ctx.waitUntil) to the bindings present: D1 (CLICKTRAIL_DB), a Queue (CLICKTRAIL_QUEUE) and/or
+// Analytics Engine (CLICKTRAIL_ANALYTICS). Keys come from the CLICKTRAIL_KEYS secret, a JSON
+// array [{"id":"k1","secret":"..."}]; several ids may be active at once (rotation).
+import { createEdge, init } from './workerd.js';
+import { deleteOlderThan, insertEvent } from './edge/d1.js';
+import { PIXEL_GIF, isPixelPath, responseFor } from './edge/responses.js';
+
+export { SCHEMA } from './edge/d1.js';
+
+/**
+ * options: keys (else env.CLICKTRAIL_KEYS), allowedHosts (else env.CLICKTRAIL_ALLOWED_HOSTS,
+ * comma-separated), fullIp (else env.CLICKTRAIL_FULL_IP === 'true'), rejectHtml,
+ * retentionDays (else env.CLICKTRAIL_RETENTION_DAYS, default 90), onEvent(event, env) for a
+ * custom sink, passThrough (fetch other paths from the origin instead of answering 404).
+ */
+export function createWorker(options = {}) {
+  let edge = null;
+  let edgeSource = null;
+
+  async function edgeFor(env) {
+    await init();
+    const source = options.keys ?? env.CLICKTRAIL_KEYS;
+    // Rebuilt only when the keys change (a new deployment or a rotated secret).
+    if (edge && source === edgeSource) return edge;
+    const keys = typeof source === 'string' ? JSON.parse(source) : source;
+    const allowedHosts =
+      options.allowedHosts ??
+      (env.CLICKTRAIL_ALLOWED_HOSTS ? env.CLICKTRAIL_ALLOWED_HOSTS.split(',').map((h) => h.trim()) : []);
+    const fullIp = options.fullIp ?? env.CLICKTRAIL_FULL_IP === 'true';
+    edge?.dispose();
+    edge = createEdge({ keys, allowedHosts, fullIp });
+    edgeSource = source;
+    return edge;
+  }
+
+  async function record(event, env) {
+    const writes = [];
+    if (env.CLICKTRAIL_DB) writes.push(insertEvent(env.CLICKTRAIL_DB, event));
+    if (env.CLICKTRAIL_QUEUE) writes.push(env.CLICKTRAIL_QUEUE.send(event));
+    if (env.CLICKTRAIL_ANALYTICS) {
+      env.CLICKTRAIL_ANALYTICS.writeDataPoint({
+        indexes: [event.messageId ?? event.campaignId ?? ''],
+        blobs: [event.type, event.machine ? 'machine' : 'human', event.target ?? '', event.country ?? '',
+          event.campaignId ?? '', event.recipientId ?? '', event.error ?? ''],
+        doubles: [event.epochMs, event.linkIndex ?? -1],
+      });
+    }
+    if (options.onEvent) writes.push(options.onEvent(event, env));
+    const results = await Promise.allSettled(writes);
+    for (const result of results) {
+      // A lost event must be visible in the logs, but never without saying what failed.
+      if (result.status === 'rejected') console.error('clicktrail: recording failed:', result.reason?.message ?? result.reason);
+    }
+  }
+
+  function toResponse(decision, head) {
+    const { status, headers, body } = responseFor(decision, { head, rejectHtml: options.rejectHtml });
+    return new Response(body === 'pixel' ? PIXEL_GIF : body, { status, headers });
+  }
+
+  return {
+    async fetch(request, env, ctx) {
+      const head = request.method === 'HEAD';
+      let current;
+      try {
+        current = await edgeFor(env);
+      } catch (error) {
+        console.error('clicktrail: cannot load keys:', error.message);
+        // A broken configuration must not break an email: the pixel is still served.
+        if (isPixelPath(request.url)) return toResponse({ action: 'pixel' }, head);
+        return toResponse({ action: 'error' }, head);
+      }
+      const decision = current.handle(
+        request.method,
+        request.url,
+        request.headers.get('user-agent') ?? '',
+        request.headers.get('cf-connecting-ip') ?? '',
+        Date.now(),
+      );
+      if (decision.action === 'pass') {
+        return options.passThrough ? fetch(request) : new Response('Not found', { status: 404 });
+      }
+      if (decision.record) {
+        const event = decision.event;
+        event.referer = request.headers.get('referer') ?? undefined;
+        event.country = request.cf?.country;
+        event.colo = request.cf?.colo;
+        if (request.cf?.botManagement?.score !== undefined) event.botScore = request.cf.botManagement.score;
+        ctx.waitUntil(record(event, env));
+      }
+      return toResponse(decision, head);
+    },
+
+    // Cron trigger: deletes D1 events older than the retention period.
+    async scheduled(controller, env, ctx) {
+      if (!env.CLICKTRAIL_DB) return;
+      const days = Number(options.retentionDays ?? env.CLICKTRAIL_RETENTION_DAYS ?? 90);
+      ctx.waitUntil(deleteOlderThan(env.CLICKTRAIL_DB, days, controller.scheduledTime ?? Date.now()));
+    },
+  };
+}
+
+export default createWorker();
