@@ -34,5 +34,5 @@ fi
 echo "== TypeScript declarations (tsc --noEmit)"
 npx --no-install tsc --noEmit -p wasm/types/tsconfig.json
 
-echo "== Node (node --test, WASM build)"
-node --test tests/js/
+echo "== Node (node --test: the API on the WASM build, workerd and Lambda@Edge suites)"
+node --test tests/js/ tests/edge/

@@ -1,15 +1,13 @@
 #include "clicktrail/edge.hpp"
 
 #include <cstdio>
-#include <nlohmann/json.hpp>
 
 #include "clicktrail/traffic.hpp"
 #include "clicktrail/url.hpp"
+#include "json_writer.hpp"
 
 namespace clicktrail {
 namespace {
-
-using OrderedJson = nlohmann::ordered_json;
 
 // Days since 1970-01-01 to a civil date (Howard Hinnant's published algorithm).
 void civil_from_days(std::int64_t days, int& year, unsigned& month, unsigned& day) {
@@ -31,19 +29,19 @@ std::string_view endpoint_of(std::string_view url) {
   return {};
 }
 
-void add_fields(OrderedJson& event, const VerifiedUrl& url) {
+void add_fields(detail::JsonWriter& event, const VerifiedUrl& url) {
   const TrackingFields& f = url.fields;
-  auto put = [&](const char* key, const std::string& value) {
-    if (!value.empty()) event[key] = value;
+  auto put = [&](std::string_view key, const std::string& value) {
+    if (!value.empty()) event.member(key, value);
   };
-  event["keyId"] = url.key_id;
+  event.member("keyId", url.key_id);
   put("messageId", f.message_id);
   put("recipientId", f.recipient_id);
-  if (f.link_index >= 0) event["linkIndex"] = f.link_index;
+  if (f.link_index >= 0) event.member("linkIndex", f.link_index);
   if (!f.tags.empty()) {
-    OrderedJson tags = OrderedJson::object();
-    for (const auto& [key, value] : f.tags) tags[key] = value;
-    event["tags"] = std::move(tags);
+    event.key("tags").begin_object();
+    for (const auto& [key, value] : f.tags) event.member(key, value);
+    event.end_object();
   }
   put("orderId", f.order_id);
   put("campaignId", f.campaign_id);
@@ -74,62 +72,57 @@ TrackingEdge::TrackingEdge(const EdgeSettings& settings)
     : verifier_(settings.keys, settings.allowed_hosts), full_ip_(settings.full_ip) {}
 
 std::string TrackingEdge::handle(const EdgeRequest& request) const {
-  OrderedJson decision = OrderedJson::object();
+  detail::JsonWriter decision;
+  decision.begin_object();
   std::string_view endpoint = endpoint_of(request.url);
   if (endpoint.empty()) {
-    decision["action"] = "pass";
-    decision["status"] = 0;
-    decision["record"] = false;
-    return decision.dump();
+    decision.member("action", "pass").member("status", 0).member("record", false).end_object();
+    return decision.take();
   }
   bool head = iequals_ascii(request.method, "HEAD");
   if (!head && !iequals_ascii(request.method, "GET")) {
-    decision["action"] = "method_not_allowed";
-    decision["status"] = 405;
-    decision["record"] = false;
-    return decision.dump();
+    decision.member("action", "method_not_allowed").member("status", 405);
+    decision.member("record", false).end_object();
+    return decision.take();
   }
   auto verified = verifier_.verify(request.url, request.now_ms / 1000);
   bool click = endpoint == "click";
   bool record = verified.ok() || click;  // failed clicks are recorded; failed pixels are not
   if (click && verified.ok()) {
-    decision["action"] = "redirect";
-    decision["status"] = 302;
-    decision["location"] = verified->target;
+    decision.member("action", "redirect").member("status", 302);
+    decision.member("location", verified->target);
   } else if (click) {
-    decision["action"] = "reject";
-    decision["status"] = 400;
+    decision.member("action", "reject").member("status", 400);
   } else {
-    decision["action"] = "pixel";
-    decision["status"] = 200;
+    decision.member("action", "pixel").member("status", 200);
   }
-  decision["record"] = record;
-  if (!record) return decision.dump();
-
-  OrderedJson event = OrderedJson::object();
-  if (!verified.ok()) {
-    event["type"] = "rejected";
-  } else if (click) {
-    event["type"] = "click";
-  } else {
-    event["type"] = verified->fields.message_id.empty() ? "impression" : "open";
+  decision.member("record", record);
+  if (!record) {
+    decision.end_object();
+    return decision.take();
   }
-  event["time"] = iso8601_utc(request.now_ms);
-  event["epochMs"] = request.now_ms;
-  event["method"] = head ? "HEAD" : "GET";
+  std::string_view type = !verified.ok()                        ? "rejected"
+                          : click                               ? "click"
+                          : verified->fields.message_id.empty() ? "impression"
+                                                                : "open";
   TrafficVerdict verdict = classify_traffic(request.method, request.user_agent);
-  event["machine"] = verdict.machine;
-  event["machineReason"] = verdict.reason;
-  event["ip"] = anonymize_ip(request.ip, full_ip_);
-  event["userAgent"] = std::string(request.user_agent.substr(0, 512));
+  decision.key("event").begin_object();
+  decision.member("type", type);
+  decision.member("time", iso8601_utc(request.now_ms));
+  decision.member("epochMs", request.now_ms);
+  decision.member("method", head ? "HEAD" : "GET");
+  decision.member("machine", verdict.machine);
+  decision.member("machineReason", verdict.reason);
+  decision.member("ip", anonymize_ip(request.ip, full_ip_));
+  decision.member("userAgent", request.user_agent.substr(0, 512));
   if (verified.ok()) {
-    add_fields(event, verified.value());
+    add_fields(decision, verified.value());
   } else {
-    event["endpoint"] = endpoint;
-    event["error"] = to_string(verified.error().code);
+    decision.member("endpoint", endpoint);
+    decision.member("error", to_string(verified.error().code));
   }
-  decision["event"] = std::move(event);
-  return decision.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
+  decision.end_object().end_object();
+  return decision.take();
 }
 
 }  // namespace clicktrail

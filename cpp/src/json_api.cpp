@@ -2,11 +2,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "json_writer.hpp"
+
 namespace clicktrail {
 namespace {
 
 using Json = nlohmann::json;
-using OrderedJson = nlohmann::ordered_json;
 
 // Reads optional typed members without throwing (the WebAssembly build has no exceptions).
 class Reader {
@@ -51,14 +52,16 @@ bool tags_from_json(const Json& value, Tags& tags) {
   return true;
 }
 
-OrderedJson tags_to_json(const Tags& tags) {
-  OrderedJson object = OrderedJson::object();
-  for (const auto& [key, value] : tags) object[key] = value;
-  return object;
-}
-
-std::string dump(const OrderedJson& json, int indent) {
-  return json.dump(indent, ' ', false, OrderedJson::error_handler_t::replace);
+// Tags as a JSON object; a repeated key keeps its last value, as JSON.parse would.
+void write_tags(detail::JsonWriter& json, const Tags& tags) {
+  json.key("tags").begin_object();
+  for (std::size_t i = 0; i < tags.size(); ++i) {
+    bool repeated_later = false;
+    for (std::size_t k = i + 1; k < tags.size(); ++k)
+      repeated_later |= tags[k].first == tags[i].first;
+    if (!repeated_later) json.member(tags[i].first, tags[i].second);
+  }
+  json.end_object();
 }
 
 }  // namespace
@@ -119,35 +122,33 @@ Result<RewriteOptions, RewriteError> rewrite_options_from_json(std::string_view 
 
 std::string rewrite_report_to_json(const RewriteReport& report, const std::string* output,
                                    int indent) {
-  OrderedJson json = OrderedJson::object();
-  if (output) json["html"] = *output;
-  OrderedJson links = OrderedJson::array();
+  detail::JsonWriter json(indent);
+  json.begin_object();
+  if (output) json.member("html", *output);
+  json.key("links").begin_array();
   for (const LinkReport& link : report.links) {
-    OrderedJson entry = {{"index", link.index},
-                         {"url", link.url},
-                         {"element", link.element},
-                         {"tracked", link.tracked},
-                         {"reason", to_string(link.reason)},
-                         {"tags", tags_to_json(link.tags)}};
-    if (!link.tracked_url.empty()) entry["trackedUrl"] = link.tracked_url;
-    entry["linkified"] = link.linkified;
-    entry["conditionalComment"] = link.in_conditional_comment;
-    entry["offset"] = link.offset;
-    entry["line"] = link.line;
-    links.push_back(std::move(entry));
+    json.begin_object();
+    json.member("index", link.index).member("url", link.url).member("element", link.element);
+    json.member("tracked", link.tracked).member("reason", to_string(link.reason));
+    write_tags(json, link.tags);
+    if (!link.tracked_url.empty()) json.member("trackedUrl", link.tracked_url);
+    json.member("linkified", link.linkified);
+    json.member("conditionalComment", link.in_conditional_comment);
+    json.member("offset", link.offset).member("line", link.line);
+    json.end_object();
   }
-  json["links"] = std::move(links);
-  OrderedJson warnings = OrderedJson::array();
+  json.end_array();
+  json.key("warnings").begin_array();
   for (const RewriteWarning& warning : report.warnings) {
-    warnings.push_back({{"code", warning.code},
-                        {"message", warning.message},
-                        {"offset", warning.offset},
-                        {"line", warning.line}});
+    json.begin_object().member("code", warning.code).member("message", warning.message);
+    json.member("offset", warning.offset).member("line", warning.line).end_object();
   }
-  json["warnings"] = std::move(warnings);
-  json["trackedLinks"] = report.tracked_links;
-  json["pixel"] = {{"inserted", report.pixel_inserted}, {"offset", report.pixel_offset}};
-  return dump(json, indent);
+  json.end_array();
+  json.member("trackedLinks", report.tracked_links);
+  json.key("pixel").begin_object().member("inserted", report.pixel_inserted);
+  json.member("offset", report.pixel_offset).end_object();
+  json.end_object();
+  return json.take();
 }
 
 Result<VerifyRequest, TrackError> verify_request_from_json(std::string_view text) {
@@ -197,34 +198,35 @@ Result<EdgeSettings, TrackError> edge_settings_from_json(std::string_view text) 
 }
 
 std::string verify_result_to_json(const Result<VerifiedUrl, TrackError>& result, int indent) {
-  OrderedJson json = OrderedJson::object();
+  detail::JsonWriter json(indent);
+  json.begin_object();
   if (!result) {
-    json["ok"] = false;
-    json["error"] = to_string(result.error().code);
-    json["message"] = result.error().message;
-    return dump(json, indent);
+    json.member("ok", false).member("error", to_string(result.error().code));
+    json.member("message", result.error().message).end_object();
+    return json.take();
   }
   const VerifiedUrl& url = result.value();
   const TrackingFields& f = url.fields;
-  json["ok"] = true;
-  json["endpoint"] = url.endpoint == Endpoint::click ? "click" : "pixel";
-  json["keyId"] = url.key_id;
-  auto put = [&](const char* key, const std::string& value) {
-    if (!value.empty()) json[key] = value;
+  json.member("ok", true);
+  json.member("endpoint", url.endpoint == Endpoint::click ? "click" : "pixel");
+  json.member("keyId", url.key_id);
+  auto put = [&](std::string_view key, const std::string& value) {
+    if (!value.empty()) json.member(key, value);
   };
   put("messageId", f.message_id);
   put("recipientId", f.recipient_id);
-  if (f.link_index >= 0) json["linkIndex"] = f.link_index;
-  if (!f.tags.empty()) json["tags"] = tags_to_json(f.tags);
+  if (f.link_index >= 0) json.member("linkIndex", f.link_index);
+  if (!f.tags.empty()) write_tags(json, f.tags);
   put("orderId", f.order_id);
   put("campaignId", f.campaign_id);
   put("publicationId", f.publication_id);
   put("channel", f.channel);
   put("creative", f.creative);
   put("size", f.size);
-  if (f.expires_at > 0) json["expiresAt"] = f.expires_at;
+  if (f.expires_at > 0) json.member("expiresAt", f.expires_at);
   put("target", url.target);
-  return dump(json, indent);
+  json.end_object();
+  return json.take();
 }
 
 }  // namespace clicktrail

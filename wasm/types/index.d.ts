@@ -152,6 +152,19 @@ export function rewriteText(text: Uint8Array, options: RewriteOptions): RewriteR
 export function buildClickUrl(target: string, options: RewriteOptions, linkIndex?: number): string;
 export function buildPixelUrl(options: RewriteOptions): string;
 export function createVerifier(keys: SigningKey[], options?: { allowedHosts?: string[] }): Verifier;
+export interface EdgeDecision {
+  action: 'redirect' | 'pixel' | 'reject' | 'method_not_allowed' | 'pass' | 'error';
+  status: number;
+  location?: string;
+  record: boolean;
+  event?: Record<string, unknown>;
+}
+export interface Edge {
+  handle(method: string, url: string, userAgent?: string, ip?: string, nowMs?: number): EdgeDecision;
+  dispose(): void;
+}
+/** The per-request edge decision (what the Worker and Lambda@Edge handlers build on). */
+export function createEdge(settings: { keys: SigningKey[]; allowedHosts?: string[]; fullIp?: boolean }): Edge;
 export function verifyTrackingUrl(url: string, keys: SigningKey[], options?: VerifyOptions): VerifyResult;
 export function recipientId(address: string, secret: string): string;
 /** HMAC-SHA256 of `message` under `key`, base64url without padding. */

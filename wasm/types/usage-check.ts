@@ -1,5 +1,7 @@
 // Compiled by `npm run typecheck` only: the documented usage must type-check against index.d.ts.
-import { rewriteLinks, verifyTrackingUrl, createVerifier, type VerifyResult } from 'clicktrail';
+import { rewriteLinks, verifyTrackingUrl, createVerifier, createEdge, type VerifyResult } from 'clicktrail';
+import worker, { createWorker } from 'clicktrail/cloudflare';
+import { createHandler } from 'clicktrail/lambda-edge';
 
 const result = rewriteLinks('<a href="https://example.com">x</a>', {
   baseUrl: 'https://t.example.com',
@@ -24,3 +26,12 @@ const verifier = createVerifier([{ id: 'k1', secret: 's' }], { allowedHosts: ['.
 verifier.dispose();
 void html;
 void bytes;
+
+const decision = createEdge({ keys: [{ id: 'k1', secret: 's' }] }).handle('GET', 'https://t.example.com/c?x');
+const redirectTo: string | undefined = decision.location;
+const custom = createWorker({ retentionDays: 30, allowedHosts: ['.example.com'] });
+const lambda = createHandler({ keys: [{ id: 'k1', secret: 's' }], log: true });
+void redirectTo;
+void custom;
+void worker;
+void lambda;

@@ -1,0 +1,167 @@
+// Internal: a small streaming JSON writer for the hot paths (edge decisions, verify results,
+// rewrite reports). Building an nlohmann DOM per request cost more than the HMAC itself.
+// Strings are written as UTF-8 with the escapes JSON requires; invalid UTF-8 becomes U+FFFD.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace clicktrail::detail {
+
+class JsonWriter {
+ public:
+  // indent < 0: compact; otherwise pretty-printed with `indent` spaces per level.
+  explicit JsonWriter(int indent = -1) : indent_(indent) {}
+
+  JsonWriter& begin_object() { return open('{'); }
+  JsonWriter& end_object() { return close('}'); }
+  JsonWriter& begin_array() { return open('['); }
+  JsonWriter& end_array() { return close(']'); }
+
+  JsonWriter& key(std::string_view name) {
+    separate();
+    write_string(name);
+    out_ += indent_ >= 0 ? ": " : ":";
+    after_key_ = true;
+    return *this;
+  }
+  JsonWriter& value(std::string_view text) {
+    separate();
+    write_string(text);
+    return *this;
+  }
+  JsonWriter& value(const char* text) { return value(std::string_view(text)); }
+  JsonWriter& value(const std::string& text) { return value(std::string_view(text)); }
+  JsonWriter& value(bool flag) {
+    separate();
+    out_ += flag ? "true" : "false";
+    return *this;
+  }
+  JsonWriter& value(std::int64_t number) {
+    separate();
+    out_ += std::to_string(number);
+    return *this;
+  }
+  JsonWriter& value(int number) { return value(static_cast<std::int64_t>(number)); }
+  JsonWriter& value(std::size_t number) {
+    separate();
+    out_ += std::to_string(number);
+    return *this;
+  }
+  template <typename T>
+  JsonWriter& member(std::string_view name, const T& v) {
+    key(name);
+    return value(v);
+  }
+
+  std::string take() { return std::move(out_); }
+
+ private:
+  JsonWriter& open(char bracket) {
+    separate();
+    out_ += bracket;
+    first_.push_back(true);
+    return *this;
+  }
+  JsonWriter& close(char bracket) {
+    bool empty = first_.back();
+    first_.pop_back();
+    if (!empty) newline();
+    out_ += bracket;
+    return *this;
+  }
+  // Comma and line break before every element but the first; nothing right after a key.
+  void separate() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (first_.empty()) return;
+    if (!first_.back()) out_ += ',';
+    first_.back() = false;
+    newline();
+  }
+  void newline() {
+    if (indent_ < 0) return;
+    out_ += '\n';
+    out_.append(first_.size() * static_cast<std::size_t>(indent_), ' ');
+  }
+
+  void write_string(std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    out_ += '"';
+    std::size_t i = 0;
+    while (i < text.size()) {
+      unsigned char c = static_cast<unsigned char>(text[i]);
+      if (c < 0x80) {
+        switch (c) {
+          case '"':
+            out_ += "\\\"";
+            break;
+          case '\\':
+            out_ += "\\\\";
+            break;
+          case '\b':
+            out_ += "\\b";
+            break;
+          case '\f':
+            out_ += "\\f";
+            break;
+          case '\n':
+            out_ += "\\n";
+            break;
+          case '\r':
+            out_ += "\\r";
+            break;
+          case '\t':
+            out_ += "\\t";
+            break;
+          default:
+            if (c < 0x20) {
+              out_ += "\\u00";
+              out_ += kHex[c >> 4];
+              out_ += kHex[c & 15];
+            } else {
+              out_ += static_cast<char>(c);
+            }
+        }
+        ++i;
+        continue;
+      }
+      std::size_t length = utf8_sequence_length(text, i);
+      if (length == 0) {
+        out_ += "\xEF\xBF\xBD";  // U+FFFD for each byte that starts no valid sequence
+        ++i;
+      } else {
+        out_.append(text.substr(i, length));
+        i += length;
+      }
+    }
+    out_ += '"';
+  }
+
+  // Length of the valid UTF-8 sequence at `i` (2-4), or 0 (no overlongs, no surrogates).
+  static std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
+    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+    unsigned char c = byte(i);
+    std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    if (length == 0 || c > 0xF4 || i + length > text.size()) return 0;
+    for (std::size_t k = 1; k < length; ++k) {
+      if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    }
+    unsigned char second = byte(i + 1);
+    if (c == 0xE0 && second < 0xA0) return 0;   // overlong
+    if (c == 0xED && second >= 0xA0) return 0;  // surrogate
+    if (c == 0xF0 && second < 0x90) return 0;   // overlong
+    if (c == 0xF4 && second >= 0x90) return 0;  // above U+10FFFF
+    return length;
+  }
+
+  std::string out_;
+  std::vector<bool> first_;  // per open container: no element written yet
+  int indent_;
+  bool after_key_ = false;
+};
+
+}  // namespace clicktrail::detail
