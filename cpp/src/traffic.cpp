@@ -1,5 +1,6 @@
 #include "clicktrail/traffic.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 
@@ -50,6 +51,43 @@ bool contains_lower(std::string_view lower_haystack, std::string_view needle) {
   return lower_haystack.find(needle) != std::string_view::npos;
 }
 
+// RFC 5952 text form: lower-case hex, no leading zeros, the longest run of two or more zero
+// groups (the first of equal runs) written as "::".
+std::string format_ipv6(const std::array<std::uint16_t, 8>& groups) {
+  int best_start = -1, best_length = 0;
+  for (int i = 0; i < 8;) {
+    if (groups[i] != 0) {
+      ++i;
+      continue;
+    }
+    int j = i;
+    while (j < 8 && groups[j] == 0) ++j;
+    if (j - i > best_length && j - i >= 2) {
+      best_start = i;
+      best_length = j - i;
+    }
+    i = j;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 8; ++i) {
+    if (i == best_start) {
+      out += "::";
+      i += best_length - 1;
+      continue;
+    }
+    if (!out.empty() && out.back() != ':') out += ':';
+    unsigned value = groups[i];
+    std::string group;
+    do {
+      group.insert(group.begin(), kHex[value & 15]);
+      value >>= 4;
+    } while (value);
+    out += group;
+  }
+  return out;
+}
+
 }  // namespace
 
 TrafficVerdict classify_traffic(std::string_view method, std::string_view user_agent) {
@@ -70,20 +108,14 @@ std::string anonymize_ip(std::string_view ip, bool full) {
   }
   std::array<std::uint16_t, 8> v6{};
   if (parse_ipv6(ip, v6)) {
-    if (full) return ascii_lower(ip);
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (int k = 0; k < 3; ++k) {
-      unsigned value = v6[k];
-      std::string group;
-      do {
-        group.insert(group.begin(), kHex[value & 15]);
-        value >>= 4;
-      } while (value);
-      out += group;
-      out += ':';
+    bool v4_mapped =
+        v6[0] == 0 && v6[1] == 0 && v6[2] == 0 && v6[3] == 0 && v6[4] == 0 && v6[5] == 0xffff;
+    if (v4_mapped) {  // an IPv4 client seen through an IPv6 socket: truncate it as IPv4
+      return "::ffff:" + std::to_string(v6[6] >> 8) + "." + std::to_string(v6[6] & 0xff) + "." +
+             std::to_string(v6[7] >> 8) + "." + (full ? std::to_string(v6[7] & 0xff) : "0");
     }
-    return out + ":";
+    if (!full) std::fill(v6.begin() + 3, v6.end(), 0);
+    return format_ipv6(v6);
   }
   return {};
 }

@@ -5,7 +5,7 @@
 // on console.log (CloudWatch Logs).
 import createClicktrailCore from '../dist/clicktrail-core.mjs';
 import { createApi } from './api.js';
-import { PIXEL_GIF, isPixelPath, responseFor } from './edge/responses.js';
+import { PIXEL_GIF, isPixelPath, isTrackingPath, responseFor } from './edge/responses.js';
 
 const PIXEL_BASE64 = Buffer.from(PIXEL_GIF).toString('base64');
 const STATUS_TEXT = { 200: 'OK', 302: 'Found', 400: 'Bad Request', 405: 'Method Not Allowed', 500: 'Internal Server Error' };
@@ -33,19 +33,32 @@ function header(request, name) {
  * origin ("https://t.example.com": the public origin to verify against; default
  * https:// + the Host header), wasmBinary (the .wasm bytes, when bundled).
  */
+// CloudFront answers 502 to a generated response over 40 KB.
+const MAX_REJECT_HTML = 32 * 1024;
+
 export function createHandler(config) {
+  if (config.rejectHtml !== undefined && Buffer.byteLength(config.rejectHtml) > MAX_REJECT_HTML) {
+    throw new Error('clicktrail: rejectHtml must stay under 32 KB (CloudFront refuses larger generated responses)');
+  }
+  const origin = config.origin?.replace(/\/+$/, '');
   let ready = null;
   const edgeFor = () => {
-    ready ??= loadApi(config.wasmBinary).then((api) =>
-      api.createEdge({ keys: config.keys, allowedHosts: config.allowedHosts ?? [], fullIp: config.fullIp ?? false }),
-    );
+    ready ??= loadApi(config.wasmBinary)
+      .then((api) =>
+        api.createEdge({ keys: config.keys, allowedHosts: config.allowedHosts ?? [], fullIp: config.fullIp ?? false }),
+      )
+      .catch((error) => {
+        ready = null;  // try again on the next request instead of failing forever
+        throw error;
+      });
     return ready;
   };
 
   return async function handler(event) {
     const request = event.Records[0].cf.request;
-    const origin = config.origin ?? `https://${header(request, 'host')}`;
-    const url = `${origin}${request.uri}${request.querystring ? `?${request.querystring}` : ''}`;
+    // A viewer request carries no scheme: URLs are verified as https (the template redirects
+    // http to https), against the configured public origin or the Host header.
+    const url = `${origin ?? `https://${header(request, 'host')}`}${request.uri}${request.querystring ? `?${request.querystring}` : ''}`;
     const head = request.method === 'HEAD';
     let decision;
     try {
@@ -53,6 +66,9 @@ export function createHandler(config) {
       decision = edge.handle(request.method, url, header(request, 'user-agent'), request.clientIp ?? '', Date.now());
     } catch (error) {
       console.error('clicktrail: cannot load the core or keys:', error.message);
+      // A broken configuration must not break an email (the pixel is served) nor the rest of
+      // the site (other paths go on to the origin).
+      if (!isTrackingPath(request.uri)) return request;
       decision = { action: isPixelPath(request.uri) ? 'pixel' : 'error', record: false };
     }
     if (decision.action === 'pass') return request;

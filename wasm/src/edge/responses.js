@@ -64,3 +64,9 @@ export function isPixelPath(url) {
   const path = url.split(/[?#]/, 1)[0];
   return path.endsWith('/pxl.png');
 }
+
+/** True for the two tracking endpoints (/c and /pxl.png, under any path prefix). */
+export function isTrackingPath(url) {
+  const path = url.split(/[?#]/, 1)[0];
+  return path.endsWith('/c') || path.endsWith('/pxl.png');
+}

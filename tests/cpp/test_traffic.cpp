@@ -1,0 +1,44 @@
+// Machine-traffic verdicts and IP truncation at the edge.
+#include <catch2/catch.hpp>
+
+#include "clicktrail/edge.hpp"
+#include "clicktrail/traffic.hpp"
+
+using namespace clicktrail;
+
+TEST_CASE("IP addresses are truncated to /24 and /48 unless full addresses are asked for",
+          "[traffic]") {
+  CHECK(anonymize_ip("203.0.113.178") == "203.0.113.0");
+  CHECK(anonymize_ip("203.0.113.178", true) == "203.0.113.178");
+  CHECK(anonymize_ip("2001:0db8:85a3:0000:0000:8a2e:0370:7334") == "2001:db8:85a3::");
+  CHECK(anonymize_ip("2001:db8::1") == "2001:db8::");
+  CHECK(anonymize_ip("2001:db8::1", true) == "2001:db8::1");
+  CHECK(anonymize_ip("::ffff:203.0.113.9") == "::ffff:203.0.113.0");
+  CHECK(anonymize_ip("::1", true) == "::1");
+  CHECK(anonymize_ip("1:0:0:1:0:0:0:1", true) == "1:0:0:1::1");
+  CHECK(anonymize_ip("not an ip").empty());
+  CHECK(anonymize_ip("010.0.0.1").empty());
+  CHECK(anonymize_ip("").empty());
+}
+
+TEST_CASE("machine traffic is labelled by rule", "[traffic]") {
+  CHECK(classify_traffic("HEAD", "Mozilla/5.0").reason == "head_request");
+  CHECK(classify_traffic("GET", "").reason == "automation:no_user_agent");
+  CHECK(classify_traffic("GET",
+                         "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 "
+                         "(via ggpht.com GoogleImageProxy)")
+            .reason == "proxy:google_image_proxy");
+  CHECK(classify_traffic("GET", "Mimecast-URL-Protect/1.0").reason == "scanner:mimecast");
+  CHECK(classify_traffic("GET", "curl/8.5.0").reason == "automation:curl");
+  TrafficVerdict person = classify_traffic(
+      "GET", "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15");
+  CHECK_FALSE(person.machine);
+  CHECK(person.reason == "human");
+}
+
+TEST_CASE("timestamps are ISO-8601 UTC with milliseconds", "[traffic]") {
+  CHECK(iso8601_utc(0) == "1970-01-01T00:00:00.000Z");
+  CHECK(iso8601_utc(1795366046847) == "2026-11-22T16:47:26.847Z");
+  CHECK(iso8601_utc(951782400000) == "2000-02-29T00:00:00.000Z");
+  CHECK(iso8601_utc(-1) == "1969-12-31T23:59:59.999Z");
+}
