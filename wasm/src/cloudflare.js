@@ -7,7 +7,8 @@ import { createEdge, init } from './workerd.js';
 import { deleteOlderThan, insertEvent } from './edge/d1.js';
 import { PIXEL_GIF, isPixelPath, responseFor } from './edge/responses.js';
 
-export { SCHEMA } from './edge/d1.js';
+// Only `default` and functions may be exported here: workerd treats every named export of a
+// main module as a handler. The D1 schema ships as examples/cloudflare/schema.sql.
 
 /**
  * options: keys (else env.CLICKTRAIL_KEYS), allowedHosts (else env.CLICKTRAIL_ALLOWED_HOSTS,
@@ -15,6 +16,22 @@ export { SCHEMA } from './edge/d1.js';
  * retentionDays (else env.CLICKTRAIL_RETENTION_DAYS, default 90), onEvent(event, env) for a
  * custom sink, passThrough (fetch other paths from the origin instead of answering 404).
  */
+const DEFAULT_RETENTION_DAYS = 90;
+
+// Unset or blank: the default. Anything but a positive number is logged and deletes nothing:
+// a typo must never wipe the event store.
+function retentionDays(setting) {
+  if (setting === undefined || setting === null || String(setting).trim() === '') {
+    return DEFAULT_RETENTION_DAYS;
+  }
+  const days = Number(setting);
+  if (!Number.isFinite(days) || days <= 0) {
+    console.error(`clicktrail: retention of ${JSON.stringify(setting)} days is not a positive number; nothing deleted`);
+    return null;
+  }
+  return days;
+}
+
 export function createWorker(options = {}) {
   let edge = null;
   let edgeSource = null;
@@ -29,8 +46,11 @@ export function createWorker(options = {}) {
       options.allowedHosts ??
       (env.CLICKTRAIL_ALLOWED_HOSTS ? env.CLICKTRAIL_ALLOWED_HOSTS.split(',').map((h) => h.trim()) : []);
     const fullIp = options.fullIp ?? env.CLICKTRAIL_FULL_IP === 'true';
+    // Build the new edge before letting the old one go: if the new keys are unusable, the
+    // current edge stays intact and in use.
+    const next = createEdge({ keys, allowedHosts, fullIp });
     edge?.dispose();
-    edge = createEdge({ keys, allowedHosts, fullIp });
+    edge = next;
     edgeSource = source;
     return edge;
   }
@@ -96,7 +116,8 @@ export function createWorker(options = {}) {
     // Cron trigger: deletes D1 events older than the retention period.
     async scheduled(controller, env, ctx) {
       if (!env.CLICKTRAIL_DB) return;
-      const days = Number(options.retentionDays ?? env.CLICKTRAIL_RETENTION_DAYS ?? 90);
+      const days = retentionDays(options.retentionDays ?? env.CLICKTRAIL_RETENTION_DAYS);
+      if (days === null) return;
       ctx.waitUntil(deleteOlderThan(env.CLICKTRAIL_DB, days, controller.scheduledTime ?? Date.now()));
     },
   };

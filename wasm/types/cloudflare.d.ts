@@ -23,7 +23,5 @@ export interface TrackingWorker {
 }
 
 export function createWorker(options?: WorkerOptions): TrackingWorker;
-/** The D1 schema (also in examples/cloudflare/schema.sql). */
-export const SCHEMA: string;
 declare const worker: TrackingWorker;
 export default worker;

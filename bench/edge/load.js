@@ -1,0 +1,227 @@
+#!/usr/bin/env node
+// Load test: clicktrail's Cloudflare Worker (WASM core) and a pure-JS Worker doing the same
+// verification with WebCrypto (bench/edge/js-worker.js), each in workerd via miniflare on
+// loopback, hammered by autocannon with one fixed valid click URL. Prints req/s and latency side
+// by side. Exits non-zero when a request errored or got anything but the expected 302: that is
+// what the test suite checks; the timings are for people, never asserted.
+//
+//   node bench/edge/load.js [--seconds 5] [--connections 16] [--warmup 1] [--rounds 1] [--json]
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { Miniflare } from 'miniflare';
+import { buildClickUrl } from '../../wasm/src/node.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const KEY = { id: 'k1', secret: 'load-test-secret-0123456789' };
+const TARGET = 'https://shop.example.com/spring?id=7&ref=mail';
+
+const NOTE =
+  'Both workers do verification + response only: the clicktrail worker runs WITHOUT recording ' +
+  'bindings (no D1, Queue or Analytics Engine) and the pure-JS worker records nothing.';
+
+const WORKERS = [
+  { name: 'clicktrail (WASM)', scriptPath: join(ROOT, 'wasm', 'src', 'cloudflare.js') },
+  { name: 'pure JS (WebCrypto)', scriptPath: join(ROOT, 'bench', 'edge', 'js-worker.js') },
+];
+
+function startWorker(worker) {
+  return new Miniflare({
+    modules: true,
+    ...(worker.script ? { script: worker.script } : {}),
+    scriptPath: worker.scriptPath,
+    modulesRoot: ROOT,
+    modulesRules: [
+      { type: 'ESModule', include: ['**/*.js', '**/*.mjs'] },
+      { type: 'CompiledWasm', include: ['**/*.wasm'] },
+    ],
+    compatibilityDate: '2025-01-01',
+    bindings: { CLICKTRAIL_KEYS: JSON.stringify([KEY]) },
+    cf: { country: 'DE', colo: 'FRA' },
+    telemetry: { enabled: false },
+    host: '127.0.0.1',
+    port: 0, // a free port, chosen by the system
+  });
+}
+
+// CPU seconds (user + system, all threads) of the workerd processes miniflare started, from
+// /proc on Linux; null elsewhere. Divided by the requests served it gives CPU per request.
+function workerdCpuSeconds() {
+  try {
+    const ticks = 100; // USER_HZ, 100 on every Linux configuration Node supports
+    let total = 0;
+    let found = false;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue;
+      }
+      const close = stat.lastIndexOf(')');
+      const name = stat.slice(stat.indexOf('(') + 1, close);
+      const fields = stat.slice(close + 2).split(' ');
+      if (name !== 'workerd' || Number(fields[1]) !== process.pid) continue;
+      total += (Number(fields[11]) + Number(fields[12])) / ticks;
+      found = true;
+    }
+    return found ? total : null;
+  } catch {
+    return null;
+  }
+}
+
+function runAutocannon(url, seconds, connections) {
+  return autocannon({ url, connections, duration: seconds, method: 'GET' });
+}
+
+async function checkOneRequest(url) {
+  const started = performance.now();
+  const response = await fetch(url, { redirect: 'manual' });
+  await response.arrayBuffer();
+  const ms = performance.now() - started;
+  const location = response.headers.get('location');
+  if (response.status !== 302 || location !== TARGET) {
+    throw new Error(`expected 302 to ${TARGET}, got ${response.status} ${location}`);
+  }
+  return ms;
+}
+
+async function measure(worker, { seconds, connections, warmup }) {
+  const mf = startWorker(worker);
+  try {
+    const origin = (await mf.ready).origin;
+    // Signed for the loopback origin: the signature covers the URL up to '?'.
+    const url = buildClickUrl(TARGET, { baseUrl: origin, keyId: KEY.id, secret: KEY.secret, messageId: 'load' }, 3);
+    const firstRequestMs = await checkOneRequest(url); // includes the lazy WASM instantiation
+    if (warmup > 0) await runAutocannon(url, warmup, connections);
+    const cpuBefore = workerdCpuSeconds();
+    const result = await runAutocannon(url, seconds, connections);
+    const cpuAfter = workerdCpuSeconds();
+    await checkOneRequest(url);
+
+    const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, { count }]) => [code, count]));
+    const answered = Object.values(statusCodes).reduce((a, b) => a + b, 0);
+    const unexpected = answered - (statusCodes['302'] ?? 0);
+    return {
+      worker: worker.name,
+      reqPerSec: result.requests.mean,
+      p50Ms: result.latency.p50,
+      p99Ms: result.latency.p99,
+      requests: answered,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      non2xx3xx: result['1xx'] + result['4xx'] + result['5xx'],
+      unexpected,
+      statusCodes,
+      firstRequestMs: Number(firstRequestMs.toFixed(1)),
+      cpuUsPerRequest:
+        cpuBefore === null || cpuAfter === null || answered === 0
+          ? null
+          : Number((((cpuAfter - cpuBefore) * 1e6) / answered).toFixed(1)),
+    };
+  } finally {
+    await mf.dispose();
+  }
+}
+
+// The round with the median req/s stands for a worker; failures of any round still count.
+function medianRun(runs) {
+  const sorted = [...runs].sort((a, b) => a.reqPerSec - b.reqPerSec);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  const sum = (key) => runs.reduce((total, run) => total + run[key], 0);
+  return {
+    ...median,
+    errors: sum('errors'),
+    timeouts: sum('timeouts'),
+    non2xx3xx: sum('non2xx3xx'),
+    unexpected: sum('unexpected'),
+    statusCodes: runs.reduce((all, run) => {
+      for (const [code, count] of Object.entries(run.statusCodes)) all[code] = (all[code] ?? 0) + count;
+      return all;
+    }, {}),
+    rounds: runs.map((run) => Number(run.reqPerSec.toFixed(0))),
+  };
+}
+
+function printTable(report) {
+  const head = ['worker', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx/3xx', 'first req ms', 'CPU µs/req'];
+  const rows = report.workers.map((w) => [
+    w.worker,
+    w.reqPerSec.toFixed(0),
+    String(w.p50Ms),
+    String(w.p99Ms),
+    String(w.errors + w.timeouts),
+    String(w.non2xx3xx),
+    String(w.firstRequestMs),
+    w.cpuUsPerRequest === null ? '-' : String(w.cpuUsPerRequest),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const rounds = report.rounds > 1 ? `, median of ${report.rounds} alternating rounds` : '';
+  console.log(`autocannon: ${report.connections} connections, ${report.seconds} s per worker after ${report.warmup} s warm-up${rounds}, GET ${report.path}`);
+  console.log(line(head));
+  for (const row of rows) console.log(line(row));
+  console.log(`ratio clicktrail/pure-JS (req/s): ${report.ratio.toFixed(2)}`);
+  console.log(NOTE);
+  console.log('CPU µs/req: workerd process CPU time (all threads, HTTP included) / requests; "first req ms" includes instantiating the WASM core.');
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '5' },
+      connections: { type: 'string', default: '16' },
+      warmup: { type: 'string', default: '1' },
+      rounds: { type: 'string', default: '1' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const options = {
+    seconds: Number(values.seconds),
+    connections: Number(values.connections),
+    warmup: Number(values.warmup),
+  };
+  for (const [name, value] of Object.entries(options)) {
+    if (!Number.isFinite(value) || value < 0 || (name !== 'warmup' && value <= 0)) {
+      throw new Error(`--${name} must be a positive number`);
+    }
+  }
+  const rounds = Number(values.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive integer');
+  const runs = WORKERS.map(() => []);
+  for (let round = 0; round < rounds; round += 1) {
+    // Alternating the order keeps a slow start or a warming machine from favouring one worker.
+    const order = round % 2 === 0 ? [0, 1] : [1, 0];
+    for (const index of order) runs[index].push(await measure(WORKERS[index], options));
+  }
+  const workers = runs.map(medianRun);
+  const report = {
+    ...options,
+    rounds,
+    path: '/c?mid=load&li=3&r=...&kid=k1&sig=...',
+    workers,
+    ratio: workers[0].reqPerSec / workers[1].reqPerSec,
+    note: NOTE,
+  };
+  if (values.json) console.log(JSON.stringify(report, null, 2));
+  else printTable(report);
+  const failed = workers.filter((w) => w.errors > 0 || w.timeouts > 0 || w.unexpected > 0);
+  for (const w of failed) {
+    console.error(`${w.worker}: ${w.errors} errors, ${w.timeouts} timeouts, status codes ${JSON.stringify(w.statusCodes)}`);
+  }
+  return failed.length === 0 ? 0 : 1;
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().then(
+    (code) => process.exit(code),
+    (error) => {
+      console.error(error);
+      process.exit(2);
+    },
+  );
+}
