@@ -5,6 +5,7 @@
 #include "clicktrail/traffic.hpp"
 #include "clicktrail/url.hpp"
 #include "json_writer.hpp"
+#include "tracking_json.hpp"
 
 namespace clicktrail {
 namespace {
@@ -27,29 +28,6 @@ std::string_view endpoint_of(std::string_view url) {
   if (path.ends_with("/c")) return "click";
   if (path.ends_with("/pxl.png")) return "pixel";
   return {};
-}
-
-void add_fields(detail::JsonWriter& event, const VerifiedUrl& url) {
-  const TrackingFields& f = url.fields;
-  auto put = [&](std::string_view key, const std::string& value) {
-    if (!value.empty()) event.member(key, value);
-  };
-  event.member("keyId", url.key_id);
-  put("messageId", f.message_id);
-  put("recipientId", f.recipient_id);
-  if (f.link_index >= 0) event.member("linkIndex", f.link_index);
-  if (!f.tags.empty()) {
-    event.key("tags").begin_object();
-    for (const auto& [key, value] : f.tags) event.member(key, value);
-    event.end_object();
-  }
-  put("orderId", f.order_id);
-  put("campaignId", f.campaign_id);
-  put("publicationId", f.publication_id);
-  put("channel", f.channel);
-  put("creative", f.creative);
-  put("size", f.size);
-  put("target", url.target);
 }
 
 }  // namespace
@@ -116,7 +94,7 @@ std::string TrackingEdge::handle(const EdgeRequest& request) const {
   decision.member("ip", anonymize_ip(request.ip, full_ip_));
   decision.member("userAgent", request.user_agent.substr(0, 512));
   if (verified.ok()) {
-    add_fields(decision, verified.value());
+    detail::write_verified_fields(decision, verified.value(), false);
   } else {
     decision.member("endpoint", endpoint);
     decision.member("error", to_string(verified.error().code));

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "json_writer.hpp"
+#include "tracking_json.hpp"
 
 namespace clicktrail {
 namespace {
@@ -50,18 +51,6 @@ bool tags_from_json(const Json& value, Tags& tags) {
     tags.emplace_back(key, tag.get<std::string>());
   }
   return true;
-}
-
-// Tags as a JSON object; a repeated key keeps its last value, as JSON.parse would.
-void write_tags(detail::JsonWriter& json, const Tags& tags) {
-  json.key("tags").begin_object();
-  for (std::size_t i = 0; i < tags.size(); ++i) {
-    bool repeated_later = false;
-    for (std::size_t k = i + 1; k < tags.size(); ++k)
-      repeated_later |= tags[k].first == tags[i].first;
-    if (!repeated_later) json.member(tags[i].first, tags[i].second);
-  }
-  json.end_object();
 }
 
 }  // namespace
@@ -130,7 +119,7 @@ std::string rewrite_report_to_json(const RewriteReport& report, const std::strin
     json.begin_object();
     json.member("index", link.index).member("url", link.url).member("element", link.element);
     json.member("tracked", link.tracked).member("reason", to_string(link.reason));
-    write_tags(json, link.tags);
+    detail::write_tags(json, link.tags);
     if (!link.tracked_url.empty()) json.member("trackedUrl", link.tracked_url);
     json.member("linkified", link.linkified);
     json.member("conditionalComment", link.in_conditional_comment);
@@ -206,25 +195,9 @@ std::string verify_result_to_json(const Result<VerifiedUrl, TrackError>& result,
     return json.take();
   }
   const VerifiedUrl& url = result.value();
-  const TrackingFields& f = url.fields;
   json.member("ok", true);
   json.member("endpoint", url.endpoint == Endpoint::click ? "click" : "pixel");
-  json.member("keyId", url.key_id);
-  auto put = [&](std::string_view key, const std::string& value) {
-    if (!value.empty()) json.member(key, value);
-  };
-  put("messageId", f.message_id);
-  put("recipientId", f.recipient_id);
-  if (f.link_index >= 0) json.member("linkIndex", f.link_index);
-  if (!f.tags.empty()) write_tags(json, f.tags);
-  put("orderId", f.order_id);
-  put("campaignId", f.campaign_id);
-  put("publicationId", f.publication_id);
-  put("channel", f.channel);
-  put("creative", f.creative);
-  put("size", f.size);
-  if (f.expires_at > 0) json.member("expiresAt", f.expires_at);
-  put("target", url.target);
+  detail::write_verified_fields(json, url, true);
   json.end_object();
   return json.take();
 }

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "clicktrail/base64url.hpp"
+#include "test_support.hpp"
 
 namespace {
 
@@ -17,18 +18,6 @@ using clicktrail::base64url_encode;
 constexpr std::string_view kUrlAlphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-nlohmann::json load_vectors(const std::string& file_name) {
-  const std::string path = std::string(CLICKTRAIL_TEST_DATA) + "/vectors/" + file_name;
-  std::ifstream in(path);
-  INFO("vector file: " << path);
-  REQUIRE(in.good());
-  nlohmann::json doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  REQUIRE_FALSE(doc.is_discarded());
-  REQUIRE(doc.contains("cases"));
-  REQUIRE(!doc["cases"].empty());
-  return doc;
-}
-
 std::string strip_padding(std::string text) {
   while (!text.empty() && text.back() == '=') text.pop_back();
   return text;
@@ -37,7 +26,7 @@ std::string strip_padding(std::string text) {
 }  // namespace
 
 TEST_CASE("base64url matches the RFC 4648 section 10 vectors without padding", "[base64url]") {
-  const nlohmann::json doc = load_vectors("rfc4648_base64.json");
+  const nlohmann::json doc = test_support::load_vectors("rfc4648_base64.json");
   for (const auto& c : doc["cases"]) {
     const std::string input = c.at("input").get<std::string>();
     const std::string padded = c.at("base64").get<std::string>();

@@ -8,23 +8,12 @@
 #include <string>
 
 #include "clicktrail/sha256.hpp"
+#include "test_support.hpp"
 
 namespace {
 
 using clicktrail::Sha256;
 using clicktrail::Sha256Digest;
-
-nlohmann::json load_vectors(const std::string& file_name) {
-  const std::string path = std::string(CLICKTRAIL_TEST_DATA) + "/vectors/" + file_name;
-  std::ifstream in(path);
-  INFO("vector file: " << path);
-  REQUIRE(in.good());
-  nlohmann::json doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  REQUIRE_FALSE(doc.is_discarded());
-  REQUIRE(doc.contains("cases"));
-  REQUIRE(!doc["cases"].empty());
-  return doc;
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -74,7 +63,7 @@ std::string patterned_message(std::size_t size) {
 }  // namespace
 
 TEST_CASE("SHA-256 matches the FIPS 180-4 example vectors", "[sha256]") {
-  const nlohmann::json doc = load_vectors("fips180-4_sha256.json");
+  const nlohmann::json doc = test_support::load_vectors("fips180-4_sha256.json");
   for (const auto& c : doc["cases"]) {
     const std::string name = c.at("name").get<std::string>();
     const std::string message = c.at("message").get<std::string>();
@@ -149,7 +138,7 @@ TEST_CASE("SHA-256 incremental and one-shot agree around the padding boundaries"
 }
 
 TEST_CASE("HMAC-SHA256 matches the RFC 4231 test cases", "[hmac]") {
-  const nlohmann::json doc = load_vectors("rfc4231.json");
+  const nlohmann::json doc = test_support::load_vectors("rfc4231.json");
   REQUIRE(doc["cases"].size() == 7);
   for (const auto& c : doc["cases"]) {
     const int number = c.at("case").get<int>();

@@ -1,9 +1,11 @@
 // Shared by the Catch2 tests: locating and reading test data.
 #pragma once
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -30,6 +32,19 @@ inline std::vector<std::string> corpus_emails() {
   std::sort(paths.begin(), paths.end());
   if (paths.empty()) throw std::runtime_error("no emails under tests/data/emails");
   return paths;
+}
+
+// A published-vector file in tests/data/vectors: {"cases": [...], ...}.
+inline nlohmann::json load_vectors(const std::string& file_name) {
+  const std::string path = data_path("vectors/" + file_name);
+  std::ifstream in(path);
+  INFO("vector file: " << path);
+  REQUIRE(in.good());
+  nlohmann::json doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  REQUIRE_FALSE(doc.is_discarded());
+  REQUIRE(doc.contains("cases"));
+  REQUIRE(!doc["cases"].empty());
+  return doc;
 }
 
 }  // namespace test_support
