@@ -131,6 +131,11 @@ class Verifier {
         verifier_->verify(url, static_cast<std::int64_t>(now_seconds)));
   }
 
+  // The same for a URL JS wrote into the input buffer (skips Embind's string conversion).
+  std::string verify_input(std::size_t length, double now_seconds) const {
+    return verify(std::string(input_bytes(length)), now_seconds);
+  }
+
  private:
   std::unique_ptr<clicktrail::TrackingUrlVerifier> verifier_;
   std::string error_;
@@ -227,5 +232,6 @@ EMSCRIPTEN_BINDINGS(clicktrail) {
   emscripten::class_<Verifier>("Verifier")
       .constructor<std::string>()
       .function("error", &Verifier::error)
-      .function("verify", &Verifier::verify);
+      .function("verify", &Verifier::verify)
+      .function("verifyInput", &Verifier::verify_input);
 }

@@ -93,6 +93,16 @@ class JsonWriter {
     out_ += '"';
     std::size_t i = 0;
     while (i < text.size()) {
+      // Copy the run of bytes that need no escaping in one append.
+      std::size_t run = i;
+      while (run < text.size()) {
+        unsigned char c = static_cast<unsigned char>(text[run]);
+        if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) break;
+        ++run;
+      }
+      out_.append(text.data() + i, run - i);
+      i = run;
+      if (i == text.size()) break;
       unsigned char c = static_cast<unsigned char>(text[i]);
       if (c < 0x80) {
         switch (c) {
@@ -118,13 +128,9 @@ class JsonWriter {
             out_ += "\\t";
             break;
           default:
-            if (c < 0x20) {
-              out_ += "\\u00";
-              out_ += kHex[c >> 4];
-              out_ += kHex[c & 15];
-            } else {
-              out_ += static_cast<char>(c);
-            }
+            out_ += "\\u00";
+            out_ += kHex[c >> 4];
+            out_ += kHex[c & 15];
         }
         ++i;
         continue;
@@ -134,7 +140,7 @@ class JsonWriter {
         out_ += "\xEF\xBF\xBD";  // U+FFFD for each byte that starts no valid sequence
         ++i;
       } else {
-        out_.append(text.substr(i, length));
+        out_.append(text.data() + i, length);
         i += length;
       }
     }

@@ -266,19 +266,22 @@ std::string encode_query_value(std::string_view value) {
 }
 
 std::optional<std::string> percent_decode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+  std::size_t percent = text.find('%');
+  if (percent == std::string_view::npos) return std::string(text);
+  std::string out(text.size(), '\0');
+  char* write = out.data();
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '%') {
-      out.push_back(text[i]);
+      *write++ = text[i];
       continue;
     }
     if (i + 2 >= text.size() || !is_hex(text[i + 1]) || !is_hex(text[i + 2])) {
       return std::nullopt;
     }
-    out.push_back(static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2])));
+    *write++ = static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
     i += 2;
   }
+  out.resize(static_cast<std::size_t>(write - out.data()));
   return out;
 }
 

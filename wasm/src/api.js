@@ -93,7 +93,8 @@ export function createApi(core) {
         if (!Number.isFinite(now)) {
           throw new ClicktrailError('now must be a finite number of seconds', 'bad_input');
         }
-        return JSON.parse(callCore(() => native.verify(url, now)));
+        const length = writeInput(core, url);
+        return JSON.parse(callCore(() => native.verifyInput(length, now)));
       },
       dispose() {
         registry?.unregister(verifier);
