@@ -17,4 +17,4 @@ echo "== edge: workerd load test, clicktrail vs pure-JS WebCrypto worker"
 node bench/edge/load.js --rounds 3
 echo "== sizes"
 node bench/edge/bundle-size.mjs --minify
-node examples/lambda-edge/bundle.mjs
+node examples/lambda-edge/bundle.mjs --example

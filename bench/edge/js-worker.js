@@ -17,10 +17,11 @@ function cryptoKeysFor(env) {
   return keysPromise;
 }
 
+// Exactly /c and /pxl.png, as the clicktrail worker matches them (other paths are not ours).
 function endpointOf(url) {
-  const path = url.split(/[?#]/, 1)[0];
-  if (path.endsWith('/c')) return 'click';
-  if (path.endsWith('/pxl.png')) return 'pixel';
+  const path = new URL(url).pathname;
+  if (path === '/c') return 'click';
+  if (path === '/pxl.png') return 'pixel';
   return null;
 }
 

@@ -23,11 +23,14 @@ void civil_from_days(std::int64_t days, int& year, unsigned& month, unsigned& da
   year = static_cast<int>(yoe + era * 400 + (month <= 2));
 }
 
-std::string_view endpoint_of(std::string_view url) {
-  std::string_view path = url.substr(0, url.find_first_of("?#"));
-  if (path.ends_with("/c")) return "click";
-  if (path.ends_with("/pxl.png")) return "pixel";
-  return {};
+// The path of an absolute URL ("https://host:port/path?query" -> "/path").
+std::string_view path_of(std::string_view url) {
+  std::string_view before_query = url.substr(0, url.find_first_of("?#"));
+  std::size_t scheme_end = before_query.find("://");
+  if (scheme_end == std::string_view::npos) return before_query;
+  std::size_t path_start = before_query.find('/', scheme_end + 3);
+  return path_start == std::string_view::npos ? std::string_view("/")
+                                              : before_query.substr(path_start);
 }
 
 }  // namespace
@@ -47,12 +50,18 @@ std::string iso8601_utc(std::int64_t epoch_ms) {
 }
 
 TrackingEdge::TrackingEdge(const EdgeSettings& settings)
-    : verifier_(settings.keys, settings.allowed_hosts), full_ip_(settings.full_ip) {}
+    : verifier_(settings.keys, settings.allowed_hosts),
+      full_ip_(settings.full_ip),
+      click_path_(settings.base_path + "/c"),
+      pixel_path_(settings.base_path + "/pxl.png") {}
 
 std::string TrackingEdge::handle(const EdgeRequest& request) const {
   detail::JsonWriter decision;
   decision.begin_object();
-  std::string_view endpoint = endpoint_of(request.url);
+  std::string_view path = path_of(request.url);
+  std::string_view endpoint = path == click_path_   ? "click"
+                              : path == pixel_path_ ? "pixel"
+                                                    : std::string_view();
   if (endpoint.empty()) {
     decision.member("action", "pass").member("status", 0).member("record", false).end_object();
     return decision.take();

@@ -170,6 +170,10 @@ Result<VerifyRequest, TrackError> verify_request_from_json(std::string_view text
   Reader read(json);
   read.integer("now", request.now);
   if (read.failed()) return fail(read.error());
+  if (std::string problem = key_problem(request.keys); !problem.empty()) return fail(problem);
+  for (const std::string& host : request.allowed_hosts) {
+    if (std::string problem = allowed_host_problem(host); !problem.empty()) return fail(problem);
+  }
   return request;
 }
 
@@ -182,6 +186,13 @@ Result<EdgeSettings, TrackError> edge_settings_from_json(std::string_view text) 
   Json json = Json::parse(text, nullptr, false);
   Reader read(json);
   read.boolean("fullIp", settings.full_ip);
+  read.string("basePath", settings.base_path);
+  while (!settings.base_path.empty() && settings.base_path.back() == '/') {
+    settings.base_path.pop_back();
+  }
+  if (!settings.base_path.empty() && settings.base_path.front() != '/') {
+    return Error<TrackError>{TrackError::bad_input, "basePath must start with '/'"};
+  }
   if (read.failed()) return Error<TrackError>{TrackError::bad_input, read.error()};
   return settings;
 }

@@ -148,15 +148,35 @@ std::string recipient_id_for(std::string_view address, std::string_view secret) 
   return base64url_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 12));
 }
 
+std::string key_problem(std::span<const SigningKey> keys) {
+  if (keys.empty()) return "no keys";
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const SigningKey& key = keys[i];
+    if (key.id.empty() || key.id.size() > 64 ||
+        !std::all_of(key.id.begin(), key.id.end(), [](char c) { return is_key_id_char(c); })) {
+      return "key id must be 1-64 characters of A-Z a-z 0-9 - _ .";
+    }
+    if (key.secret.size() < 16) return "the secret of key '" + key.id + "' is under 16 bytes";
+    for (std::size_t k = 0; k < i; ++k) {
+      if (keys[k].id == key.id) return "key id '" + key.id + "' is listed twice";
+    }
+  }
+  return {};
+}
+
+std::string allowed_host_problem(std::string_view entry) {
+  std::string_view host = entry.starts_with('.') ? entry.substr(1) : entry;
+  if (host.empty() || host.find_first_of(":/?#@ ") != std::string_view::npos) {
+    return "allowed host '" + std::string(entry) +
+           "' must be a host name such as shop.example.com or .example.com, not a URL";
+  }
+  return {};
+}
+
 Result<TrackingUrlBuilder, TrackError> TrackingUrlBuilder::create(std::string_view base_url,
                                                                   SigningKey key) {
-  if (key.id.empty() || key.id.size() > 64 ||
-      !std::all_of(key.id.begin(), key.id.end(), [](char c) { return is_key_id_char(c); })) {
-    return Error<TrackError>{TrackError::bad_input,
-                             "key id must be 1-64 characters of A-Z a-z 0-9 - _ ."};
-  }
-  if (key.secret.size() < 16) {
-    return Error<TrackError>{TrackError::bad_input, "secret must be at least 16 bytes"};
+  if (std::string problem = key_problem(std::span(&key, 1)); !problem.empty()) {
+    return Error<TrackError>{TrackError::bad_input, problem};
   }
   while (!base_url.empty() && base_url.back() == '/') base_url.remove_suffix(1);
   if (check_redirect_target(base_url) != TargetProblem::none) {

@@ -9,6 +9,7 @@ CREATE TABLE IF NOT EXISTS clicktrail_events (
   method TEXT NOT NULL,          -- GET or HEAD
   machine INTEGER NOT NULL,      -- 1 when a scanner, proxy, crawler or HEAD request
   machine_reason TEXT,
+  bot_score INTEGER,             -- Cloudflare Bot Management score, when the plan provides it
   ip TEXT,                       -- truncated to /24 or /48 unless fullIp is on
   user_agent TEXT,
   referer TEXT,

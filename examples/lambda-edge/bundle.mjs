@@ -110,10 +110,16 @@ function pickConfig(requested) {
   return { path: join(HERE, 'config.example.js'), example: true };
 }
 
+// The secret in config.example.js: public, so a bundle that carries it lets anyone forge links.
+const PLACEHOLDER_SECRET = 'placeholder-secret-replace-at-deploy-time';
+
 // Fails the build, not the first request at the edge, when the config cannot work.
-async function checkConfig(path) {
+async function checkConfig(path, { example }) {
   const config = await import(pathToFileURL(path).href);
   const { keys } = config;
+  if (!example && Array.isArray(keys) && keys.some((key) => key?.secret === PLACEHOLDER_SECRET)) {
+    throw new Error(`${path}: still holds the example's placeholder secret`);
+  }
   if (!Array.isArray(keys) || keys.length === 0) throw new Error(`${path}: export a non-empty keys array`);
   for (const key of keys) {
     if (typeof key?.id !== 'string' || typeof key?.secret !== 'string' || key.secret.length < 16) {
@@ -123,6 +129,12 @@ async function checkConfig(path) {
   if (config.options !== undefined && typeof config.options !== 'object') {
     throw new Error(`${path}: options must be an object`);
   }
+  // The handler's own checks (secret length, duplicate ids, rejectHtml size, ...), at build time.
+  const { createHandler } = await import('../../wasm/src/lambda-edge.js');
+  const handler = createHandler({ ...config.options, keys });
+  const probe = { Records: [{ cf: { request: { clientIp: '192.0.2.1', headers: { host: [{ key: 'Host', value: 'example.com' }] }, method: 'GET', querystring: '', uri: '/pxl.png' } } }] };
+  const response = await handler(probe);
+  if (response.status !== '200') throw new Error(`${path}: the handler cannot start with this config`);
 }
 
 // index.js imports './config.js'; point that one import at the chosen file.
@@ -148,13 +160,18 @@ function kb(bytes) {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { config: { type: 'string' }, out: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { config: { type: 'string' }, out: { type: 'string' }, example: { type: 'boolean' } },
+  });
   const out = resolve(values.out ?? join(HERE, 'dist'));
   const config = pickConfig(values.config);
   if (config.example) {
-    console.log('config.js not found: bundling config.example.js (placeholder keys, do not deploy)');
+    if (!values.example) {
+      throw new Error('config.js not found: generate it from your secret store (see README.md), or pass --example to bundle the placeholder keys for a size check (never deploy that)');
+    }
+    console.log('bundling config.example.js (placeholder keys: for size checks only, never deploy)');
   }
-  await checkConfig(config.path);
+  await checkConfig(config.path, config);
 
   mkdirSync(out, { recursive: true });
   const bundlePath = join(out, BUNDLE_NAME);

@@ -42,3 +42,35 @@ TEST_CASE("timestamps are ISO-8601 UTC with milliseconds", "[traffic]") {
   CHECK(iso8601_utc(951782400000) == "2000-02-29T00:00:00.000Z");
   CHECK(iso8601_utc(-1) == "1969-12-31T23:59:59.999Z");
 }
+
+TEST_CASE("edge: only <basePath>/c and <basePath>/pxl.png are endpoints", "[edge][review]") {
+  EdgeSettings settings;
+  settings.keys = {{"k1", "edge-secret-0123456789ab"}};
+  TrackingEdge root(settings);
+  CHECK(root.handle({"GET", "https://example.com/languages/c?x=1", "", "", 0}).find(
+            "\"action\":\"pass\"") != std::string::npos);
+  CHECK(root.handle({"GET", "https://example.com/img/pxl.png", "", "", 0}).find(
+            "\"action\":\"pass\"") != std::string::npos);
+  CHECK(root.handle({"GET", "https://example.com/c?x=1", "", "", 0}).find(
+            "\"action\":\"reject\"") != std::string::npos);
+  settings.base_path = "/t";
+  TrackingEdge prefixed(settings);
+  CHECK(prefixed.handle({"GET", "https://example.com/c?x=1", "", "", 0}).find(
+            "\"action\":\"pass\"") != std::string::npos);
+  CHECK(prefixed.handle({"GET", "https://example.com/t/pxl.png", "", "", 0}).find(
+            "\"action\":\"pixel\"") != std::string::npos);
+}
+
+TEST_CASE("edge: unusable keys and allowlists are refused", "[edge][review]") {
+  CHECK_FALSE(key_problem(std::vector<SigningKey>{{"k1", ""}}).empty());
+  CHECK_FALSE(key_problem(std::vector<SigningKey>{{"k1", "short"}}).empty());
+  CHECK_FALSE(key_problem(std::vector<SigningKey>{{"k1", "first-secret-0123456789"},
+                                                  {"k1", "second-secret-0123456789"}})
+                  .empty());
+  CHECK(key_problem(std::vector<SigningKey>{{"k1", "first-secret-0123456789"},
+                                            {"k2", "second-secret-0123456789"}})
+            .empty());
+  CHECK(allowed_host_problem(".example.com").empty());
+  CHECK_FALSE(allowed_host_problem("https://shop.example.com").empty());
+  CHECK_FALSE(allowed_host_problem("shop.example.com/path").empty());
+}

@@ -185,11 +185,38 @@ describe('bundle.mjs refusals and fallbacks', () => {
   });
 
   const localConfig = existsSync(join(EXAMPLE_DIR, 'config.js'));
-  test('without config.js it bundles config.example.js and says so', { skip: localConfig && 'config.js exists' }, () => {
-    const result = runBundle(['--out', join(work, 'dist-example')]);
+  test('without config.js it refuses to bundle the public placeholder keys', { skip: localConfig && 'config.js exists' }, () => {
+    const result = runBundle(['--out', join(work, 'dist-refused')]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /config\.js not found/);
+    assert.ok(!existsSync(join(work, 'dist-refused', 'clicktrail-lambda-edge.zip')));
+  });
+
+  test('--example bundles config.example.js for a size check, and says so', { skip: localConfig && 'config.js exists' }, () => {
+    const result = runBundle(['--example', '--out', join(work, 'dist-example')]);
     assert.equal(result.status, 0, result.stderr);
-    assert.match(result.stdout, /config\.js not found: bundling config\.example\.js/);
+    assert.match(result.stdout, /bundling config\.example\.js/);
     assert.ok(existsSync(join(work, 'dist-example', 'clicktrail-lambda-edge.zip')));
+  });
+
+  test('a deploy config that still holds the placeholder secret is refused', () => {
+    const config = writeConfig(
+      'placeholder-config.js',
+      "export const keys = [{ id: 'k1', secret: 'placeholder-secret-replace-at-deploy-time' }];\n",
+    );
+    const result = runBundle(['--config', config, '--out', join(work, 'dist-placeholder')]);
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /placeholder secret/);
+  });
+
+  test('a config the handler would refuse fails the build', () => {
+    const config = writeConfig(
+      'big-config.js',
+      "export const keys = [{ id: 'k1', secret: 'a-real-secret-0123456789' }];\n" +
+        "export const options = { rejectHtml: 'x'.repeat(40000) };\n",
+    );
+    const result = runBundle(['--config', config, '--out', join(work, 'dist-big')]);
+    assert.equal(result.status, 1);
   });
 });
 

@@ -575,3 +575,17 @@ describe('recipients', () => {
     assert.notEqual(recipientId('bob@example.com', SECRET), id);
   });
 });
+
+describe('createEdge refuses keys and allowlists that would fail silently', () => {
+  test('an empty or short secret, a repeated key id, a URL as allowed host', async () => {
+    const { createEdge, ClicktrailError } = await import('clicktrail');
+    const good = { id: 'k1', secret: 'edge-secret-0123456789ab' };
+    assert.throws(() => createEdge({ keys: [{ id: 'k1', secret: '' }] }), ClicktrailError);
+    assert.throws(() => createEdge({ keys: [{ id: 'k1', secret: 'short' }] }), ClicktrailError);
+    assert.throws(() => createEdge({ keys: [good, { ...good, secret: 'other-secret-0123456789' }] }), ClicktrailError);
+    assert.throws(() => createEdge({ keys: [good], allowedHosts: ['https://shop.example.com'] }), ClicktrailError);
+    const edge = createEdge({ keys: [good], allowedHosts: ['.example.com'] });
+    assert.equal(edge.handle('GET', 'https://t.example.com/languages/c').action, 'pass');
+    edge.dispose();
+  });
+});

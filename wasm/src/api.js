@@ -106,11 +106,11 @@ export function createApi(core) {
   }
 
   // The per-request edge decision (cpp/include/clicktrail/edge.hpp) with the key schedules kept.
-  function createEdge({ keys, allowedHosts = [], fullIp = false } = {}) {
+  function createEdge({ keys, allowedHosts = [], fullIp = false, basePath = '' } = {}) {
     if (!Array.isArray(keys) || keys.length === 0) {
       throw new ClicktrailError('keys must be a non-empty array of {id, secret}', 'bad_input');
     }
-    const native = new core.Edge(JSON.stringify({ keys, allowedHosts, fullIp }));
+    const native = new core.Edge(JSON.stringify({ keys, allowedHosts, fullIp, basePath }));
     const error = native.error();
     if (error) {
       native.delete();
@@ -190,11 +190,18 @@ export function createLazyEntry(loadCore) {
 
 /** Instantiates the Emscripten glue from an already compiled WebAssembly.Module. */
 export function instantiateCore(createCore, compiled, extra = {}) {
-  return createCore({
+  // Emscripten's promise never settles when instantiation fails inside instantiateWasm: race it
+  // against the failure so init() rejects instead of hanging every request.
+  let fail;
+  const failed = new Promise((_, reject) => {
+    fail = reject;
+  });
+  const created = createCore({
     ...extra,
     instantiateWasm(imports, done) {
-      WebAssembly.instantiate(compiled, imports).then((instance) => done(instance, compiled));
+      WebAssembly.instantiate(compiled, imports).then((instance) => done(instance, compiled), fail);
       return {};
     },
   });
+  return Promise.race([created, failed]);
 }

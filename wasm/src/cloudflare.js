@@ -5,18 +5,33 @@
 // array [{"id":"k1","secret":"..."}]; several ids may be active at once (rotation).
 import { createEdge, init } from './workerd.js';
 import { deleteOlderThan, insertEvent } from './edge/d1.js';
-import { PIXEL_GIF, isPixelPath, responseFor } from './edge/responses.js';
+import { PIXEL_GIF, cappedReferer, isPixelPath, responseFor } from './edge/responses.js';
 
 // Only `default` and functions may be exported here: workerd treats every named export of a
 // main module as a handler. The D1 schema ships as examples/cloudflare/schema.sql.
 
 /**
- * options: keys (else env.CLICKTRAIL_KEYS), allowedHosts (else env.CLICKTRAIL_ALLOWED_HOSTS,
+ * options: keys (else env.CLICKTRAIL_KEYS), basePath (else env.CLICKTRAIL_BASE_PATH: the path of
+ * the base URL links were signed with, "" for https://t.example.com), allowedHosts (else
+ * env.CLICKTRAIL_ALLOWED_HOSTS,
  * comma-separated), fullIp (else env.CLICKTRAIL_FULL_IP === 'true'), rejectHtml,
  * retentionDays (else env.CLICKTRAIL_RETENTION_DAYS, default 90), onEvent(event, env) for a
  * custom sink, passThrough (fetch other paths from the origin instead of answering 404).
  */
 const DEFAULT_RETENTION_DAYS = 90;
+
+function clip(text, bytes) {
+  return text.length > bytes ? text.slice(0, bytes) : text;
+}
+
+// CLICKTRAIL_KEYS is a secret: a parse error must not carry its text into a log.
+function parseKeys(text) {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new SyntaxError('CLICKTRAIL_KEYS is not a JSON array of {id, secret}');
+  }
+}
 
 // Unset or blank: the default. Anything but a positive number is logged and deletes nothing:
 // a typo must never wipe the event store.
@@ -36,19 +51,21 @@ export function createWorker(options = {}) {
   let edge = null;
   let edgeSource = null;
 
+  const basePathOf = (env) => (options.basePath ?? env.CLICKTRAIL_BASE_PATH ?? '').replace(/\/+$/, '');
+
   async function edgeFor(env) {
     await init();
     const source = options.keys ?? env.CLICKTRAIL_KEYS;
     // Rebuilt only when the keys change (a new deployment or a rotated secret).
     if (edge && source === edgeSource) return edge;
-    const keys = typeof source === 'string' ? JSON.parse(source) : source;
+    const keys = typeof source === 'string' ? parseKeys(source) : source;
     const allowedHosts =
       options.allowedHosts ??
       (env.CLICKTRAIL_ALLOWED_HOSTS ? env.CLICKTRAIL_ALLOWED_HOSTS.split(',').map((h) => h.trim()) : []);
     const fullIp = options.fullIp ?? env.CLICKTRAIL_FULL_IP === 'true';
     // Build the new edge before letting the old one go: if the new keys are unusable, the
     // current edge stays intact and in use.
-    const next = createEdge({ keys, allowedHosts, fullIp });
+    const next = createEdge({ keys, allowedHosts, fullIp, basePath: basePathOf(env) });
     edge?.dispose();
     edge = next;
     edgeSource = source;
@@ -60,12 +77,20 @@ export function createWorker(options = {}) {
     if (env.CLICKTRAIL_DB) writes.push(insertEvent(env.CLICKTRAIL_DB, event));
     if (env.CLICKTRAIL_QUEUE) writes.push(env.CLICKTRAIL_QUEUE.send(event));
     if (env.CLICKTRAIL_ANALYTICS) {
-      env.CLICKTRAIL_ANALYTICS.writeDataPoint({
-        indexes: [event.messageId ?? event.campaignId ?? ''],
-        blobs: [event.type, event.machine ? 'machine' : 'human', event.target ?? '', event.country ?? '',
-          event.campaignId ?? '', event.recipientId ?? '', event.error ?? ''],
-        doubles: [event.epochMs, event.linkIndex ?? -1],
-      });
+      // writeDataPoint throws synchronously on oversized values: keep it from stopping the
+      // other sinks, and stay inside its limits (index 96 bytes, blobs 5 KB in all).
+      writes.push(
+        new Promise((resolve) => {
+          env.CLICKTRAIL_ANALYTICS.writeDataPoint({
+            indexes: [clip(event.messageId ?? event.campaignId ?? '', 96)],
+            blobs: [event.type, event.machine ? 'machine' : 'human', clip(event.target ?? '', 2048),
+              event.country ?? '', clip(event.campaignId ?? '', 256), clip(event.recipientId ?? '', 256),
+              event.error ?? '', event.machineReason ?? ''],
+            doubles: [event.epochMs, event.linkIndex ?? -1, event.botScore ?? -1],
+          });
+          resolve();
+        }),
+      );
     }
     if (options.onEvent) writes.push(options.onEvent(event, env));
     const results = await Promise.allSettled(writes);
@@ -87,24 +112,31 @@ export function createWorker(options = {}) {
       try {
         current = await edgeFor(env);
       } catch (error) {
-        console.error('clicktrail: cannot load keys:', error.message);
+        // The message may quote the secret (a JSON syntax error shows the text): never log it.
+        console.error(`clicktrail: cannot load the keys (${error.name}); check CLICKTRAIL_KEYS`);
         // A broken configuration must not break an email: the pixel is still served.
-        if (isPixelPath(request.url)) return toResponse({ action: 'pixel' }, head);
+        if (isPixelPath(request.url, basePathOf(env))) return toResponse({ action: 'pixel' }, head);
         return toResponse({ action: 'error' }, head);
       }
-      const decision = current.handle(
-        request.method,
-        request.url,
-        request.headers.get('user-agent') ?? '',
-        request.headers.get('cf-connecting-ip') ?? '',
-        Date.now(),
-      );
+      let decision;
+      try {
+        decision = current.handle(
+          request.method,
+          request.url,
+          request.headers.get('user-agent') ?? '',
+          request.headers.get('cf-connecting-ip') ?? '',
+          Date.now(),
+        );
+      } catch (error) {
+        console.error('clicktrail: the core failed on a request:', error.message);
+        return toResponse({ action: isPixelPath(request.url, basePathOf(env)) ? 'pixel' : 'error' }, head);
+      }
       if (decision.action === 'pass') {
         return options.passThrough ? fetch(request) : new Response('Not found', { status: 404 });
       }
       if (decision.record) {
         const event = decision.event;
-        event.referer = request.headers.get('referer') ?? undefined;
+        event.referer = cappedReferer(request.headers.get('referer'));
         event.country = request.cf?.country;
         event.colo = request.cf?.colo;
         if (request.cf?.botManagement?.score !== undefined) event.botScore = request.cf.botManagement.score;

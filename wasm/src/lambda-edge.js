@@ -5,7 +5,7 @@
 // on console.log (CloudWatch Logs).
 import createClicktrailCore from '../dist/clicktrail-core.mjs';
 import { createApi } from './api.js';
-import { PIXEL_GIF, isPixelPath, isTrackingPath, responseFor } from './edge/responses.js';
+import { PIXEL_GIF, cappedReferer, isPixelPath, isTrackingPath, responseFor } from './edge/responses.js';
 
 const PIXEL_BASE64 = Buffer.from(PIXEL_GIF).toString('base64');
 const STATUS_TEXT = { 200: 'OK', 302: 'Found', 400: 'Bad Request', 405: 'Method Not Allowed', 500: 'Internal Server Error' };
@@ -29,7 +29,8 @@ function header(request, name) {
 }
 
 /**
- * config: keys [{id, secret}] (required), allowedHosts, fullIp, rejectHtml, log (boolean),
+ * config: keys [{id, secret}] (required), basePath (the path of the base URL links were signed
+ * with, "" by default), allowedHosts, fullIp, rejectHtml, log (boolean),
  * origin ("https://t.example.com": the public origin to verify against; default
  * https:// + the Host header), wasmBinary (the .wasm bytes, when bundled).
  */
@@ -41,11 +42,17 @@ export function createHandler(config) {
     throw new Error('clicktrail: rejectHtml must stay under 32 KB (CloudFront refuses larger generated responses)');
   }
   const origin = config.origin?.replace(/\/+$/, '');
+  const basePath = (config.basePath ?? '').replace(/\/+$/, '');
   let ready = null;
   const edgeFor = () => {
     ready ??= loadApi(config.wasmBinary)
       .then((api) =>
-        api.createEdge({ keys: config.keys, allowedHosts: config.allowedHosts ?? [], fullIp: config.fullIp ?? false }),
+        api.createEdge({
+          keys: config.keys,
+          allowedHosts: config.allowedHosts ?? [],
+          fullIp: config.fullIp ?? false,
+          basePath,
+        }),
       )
       .catch((error) => {
         ready = null;  // try again on the next request instead of failing forever
@@ -68,12 +75,12 @@ export function createHandler(config) {
       console.error('clicktrail: cannot load the core or keys:', error.message);
       // A broken configuration must not break an email (the pixel is served) nor the rest of
       // the site (other paths go on to the origin).
-      if (!isTrackingPath(request.uri)) return request;
-      decision = { action: isPixelPath(request.uri) ? 'pixel' : 'error', record: false };
+      if (!isTrackingPath(request.uri, basePath)) return request;
+      decision = { action: isPixelPath(request.uri, basePath) ? 'pixel' : 'error', record: false };
     }
     if (decision.action === 'pass') return request;
     if (config.log && decision.record) {
-      console.log(JSON.stringify({ clicktrail: { ...decision.event, referer: header(request, 'referer') || undefined } }));
+      console.log(JSON.stringify({ clicktrail: { ...decision.event, referer: cappedReferer(header(request, 'referer')) } }));
     }
     const { status, headers, body } = responseFor(decision, { head, rejectHtml: config.rejectHtml });
     const response = {

@@ -3,6 +3,8 @@
 export interface WorkerOptions {
   /** Active keys; default: the CLICKTRAIL_KEYS secret (JSON array). */
   keys?: { id: string; secret: string }[];
+  /** The path of the base URL links were signed with ("" for https://t.example.com); default CLICKTRAIL_BASE_PATH. */
+  basePath?: string;
   /** Redirect only to these hosts; default: CLICKTRAIL_ALLOWED_HOSTS (comma-separated). */
   allowedHosts?: string[];
   /** Record whole IP addresses; default: CLICKTRAIL_FULL_IP === 'true' (else /24 and /48). */

@@ -164,7 +164,13 @@ export interface Edge {
   dispose(): void;
 }
 /** The per-request edge decision (what the Worker and Lambda@Edge handlers build on). */
-export function createEdge(settings: { keys: SigningKey[]; allowedHosts?: string[]; fullIp?: boolean }): Edge;
+export function createEdge(settings: {
+  keys: SigningKey[];
+  allowedHosts?: string[];
+  fullIp?: boolean;
+  /** The path of the base URL links were signed with: only <basePath>/c and <basePath>/pxl.png are endpoints. */
+  basePath?: string;
+}): Edge;
 export function verifyTrackingUrl(url: string, keys: SigningKey[], options?: VerifyOptions): VerifyResult;
 export function recipientId(address: string, secret: string): string;
 /** HMAC-SHA256 of `message` under `key`, base64url without padding. */

@@ -3,6 +3,8 @@
 export interface LambdaEdgeConfig {
   /** Active keys, bundled at deploy time (Lambda@Edge has no environment variables). */
   keys: { id: string; secret: string }[];
+  /** The path of the base URL links were signed with ("" for https://t.example.com). */
+  basePath?: string;
   allowedHosts?: string[];
   fullIp?: boolean;
   rejectHtml?: string;

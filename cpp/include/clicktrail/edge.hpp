@@ -22,6 +22,10 @@ struct EdgeSettings {
   std::vector<SigningKey> keys;            // every active key (rotation)
   std::vector<std::string> allowed_hosts;  // optional redirect allowlist
   bool full_ip = false;                    // record whole addresses (default: /24 and /48)
+  // The path of the tracking base URL ("" for https://t.example.com, "/t" for
+  // https://example.com/t): only <base_path>/c and <base_path>/pxl.png are tracking endpoints,
+  // every other path (even one ending in /c) is passed on.
+  std::string base_path;
 };
 
 class TrackingEdge {
@@ -38,6 +42,8 @@ class TrackingEdge {
  private:
   TrackingUrlVerifier verifier_;
   bool full_ip_;
+  std::string click_path_;
+  std::string pixel_path_;
 };
 
 // "2026-11-22T15:53:06.123Z" for a time in milliseconds since the epoch.

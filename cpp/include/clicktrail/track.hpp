@@ -71,6 +71,15 @@ struct TrackingUrlBuilder {
   std::optional<HmacSha256> hmac_;  // the key schedule, computed once per builder
 };
 
+// Why a set of keys is unusable, or "" when it is fine: ids of 1-64 characters of
+// A-Z a-z 0-9 - _ . , secrets of at least 16 bytes, no id twice (a repeated id during a
+// rotation would silently make one key's URLs fail).
+[[nodiscard]] std::string key_problem(std::span<const SigningKey> keys);
+
+// Why a redirect allowlist entry is unusable ("" when fine): a host name, optionally with a
+// leading '.', never a URL ("https://...") or a path.
+[[nodiscard]] std::string allowed_host_problem(std::string_view entry);
+
 // A keyed hash of a recipient address (trimmed, lower-cased): 16 base64url characters that
 // identify the recipient across events without putting the address in a URL.
 [[nodiscard]] std::string recipient_id_for(std::string_view address, std::string_view secret);

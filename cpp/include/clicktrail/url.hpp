@@ -56,7 +56,8 @@ enum class TargetProblem {
 
 inline constexpr std::size_t kMaxTargetLength = 8192;
 // A whole tracking URL: the builder refuses to produce a longer one, the verifier to read one.
-inline constexpr std::size_t kMaxTrackingUrlLength = 32768;
+// CloudFront refuses request URLs over 8 KB.
+inline constexpr std::size_t kMaxTrackingUrlLength = 8192;
 
 // `allowed_hosts` empty means any host; otherwise the host must equal an entry or be a
 // subdomain of an entry that starts with '.' (".example.com").

@@ -12,6 +12,7 @@ CREATE TABLE IF NOT EXISTS ${EVENTS_TABLE} (
   method TEXT NOT NULL,          -- GET or HEAD
   machine INTEGER NOT NULL,      -- 1 when a scanner, proxy, crawler or HEAD request
   machine_reason TEXT,
+  bot_score INTEGER,             -- Cloudflare Bot Management score, when the plan provides it
   ip TEXT,                       -- truncated to /24 or /48 unless fullIp is on
   user_agent TEXT,
   referer TEXT,
@@ -43,6 +44,7 @@ const COLUMNS = [
   ['method', (e) => e.method],
   ['machine', (e) => (e.machine ? 1 : 0)],
   ['machine_reason', (e) => e.machineReason],
+  ['bot_score', (e) => e.botScore],
   ['ip', (e) => e.ip],
   ['user_agent', (e) => e.userAgent],
   ['referer', (e) => e.referer],
@@ -73,6 +75,8 @@ function ensureSchema(db) {
   if (!ready) {
     // D1's exec() takes one statement per line.
     ready = db.exec(SCHEMA.replace(/--[^\n]*/g, '').replace(/\s*\n\s*/g, ' ').replace(/;\s*/g, ';\n').trim());
+    // A failed attempt is forgotten, so one hiccup does not stop recording for good.
+    ready.catch(() => schemaReady.delete(db));
     schemaReady.set(db, ready);
   }
   return ready;
@@ -84,10 +88,23 @@ export async function insertEvent(db, event) {
   await db.prepare(INSERT).bind(...values).run();
 }
 
-/** Deletes events older than `days` days; returns how many went. */
+const DELETE_BATCH = 10_000;
+const MAX_RETENTION_DAYS = 36_500;
+
+/**
+ * Deletes events older than `days` days in batches (one huge DELETE could exceed D1's
+ * per-query limits); returns how many went.
+ */
 export async function deleteOlderThan(db, days, nowMs = Date.now()) {
   await ensureSchema(db);
-  const cutoff = nowMs - days * 86_400_000;
-  const result = await db.prepare(`DELETE FROM ${EVENTS_TABLE} WHERE epoch_ms < ?`).bind(cutoff).run();
-  return result.meta?.changes ?? 0;
+  const cutoff = Math.floor(nowMs - Math.min(days, MAX_RETENTION_DAYS) * 86_400_000);
+  const statement = db.prepare(
+    `DELETE FROM ${EVENTS_TABLE} WHERE id IN (SELECT id FROM ${EVENTS_TABLE} WHERE epoch_ms < ? LIMIT ${DELETE_BATCH})`,
+  );
+  let deleted = 0;
+  for (;;) {
+    const changes = (await statement.bind(cutoff).run()).meta?.changes ?? 0;
+    deleted += changes;
+    if (changes < DELETE_BATCH) return deleted;
+  }
 }

@@ -59,14 +59,28 @@ export function responseFor(decision, { head = false, rejectHtml = DEFAULT_REJEC
   }
 }
 
-/** True for the pixel path: a pixel is served even when nothing else works. */
-export function isPixelPath(url) {
-  const path = url.split(/[?#]/, 1)[0];
-  return path.endsWith('/pxl.png');
+/** The path of an absolute URL or of a CloudFront `uri`, without query or fragment. */
+function pathOf(url) {
+  const beforeQuery = url.split(/[?#]/, 1)[0];
+  const schemeEnd = beforeQuery.indexOf('://');
+  if (schemeEnd < 0) return beforeQuery;
+  const pathStart = beforeQuery.indexOf('/', schemeEnd + 3);
+  return pathStart < 0 ? '/' : beforeQuery.slice(pathStart);
 }
 
-/** True for the two tracking endpoints (/c and /pxl.png, under any path prefix). */
-export function isTrackingPath(url) {
-  const path = url.split(/[?#]/, 1)[0];
-  return path.endsWith('/c') || path.endsWith('/pxl.png');
+/** True for the pixel endpoint: a pixel is served even when nothing else works. */
+export function isPixelPath(url, basePath = '') {
+  return pathOf(url) === `${basePath}/pxl.png`;
+}
+
+/** True for the two tracking endpoints, `<basePath>/c` and `<basePath>/pxl.png`, exactly. */
+export function isTrackingPath(url, basePath = '') {
+  const path = pathOf(url);
+  return path === `${basePath}/c` || path === `${basePath}/pxl.png`;
+}
+
+/** Referer as stored: at most 1 KB (a webmail's Referer can carry a whole mailbox query). */
+export function cappedReferer(value) {
+  if (!value) return undefined;
+  return value.length > 1024 ? value.slice(0, 1024) : value;
 }
