@@ -10,14 +10,15 @@ bash tools/build.sh
 echo "== C++ (Catch2, native g++)"
 build/native/clicktrail-tests --reporter compact
 echo "== fuzz corpus replay (g++)"
-build/native/fuzz-replay-rewrite tests/fuzz/corpus/rewrite
-build/native/fuzz-replay-verify tests/fuzz/corpus/verify
+for target in rewrite verify ses cloudfront; do
+  build/native/fuzz-replay-$target tests/fuzz/corpus/$target
+done
 
 if command -v clang++ >/dev/null; then
   echo "== libFuzzer smoke run (clang, ASan+UBSan, ${FUZZ_SECONDS:=15} s per target)"
   cmake --preset fuzz >/dev/null
   cmake --build --preset fuzz -j "$(nproc)" >/dev/null
-  for target in rewrite verify; do
+  for target in rewrite verify ses cloudfront; do
     work=$(mktemp -d)
     cp -r "tests/fuzz/corpus/$target/." "$work/"
     if ! build/fuzz/fuzz-$target "$work" -max_total_time="$FUZZ_SECONDS" -max_len=4096 \

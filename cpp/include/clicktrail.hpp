@@ -1,15 +1,20 @@
 // clicktrail: email and ad engagement tracking. One include for the whole public API.
 #pragma once
 
+#include "clicktrail/aggregate.hpp"
 #include "clicktrail/base64url.hpp"
 #include "clicktrail/cli.hpp"
+#include "clicktrail/cloudfront.hpp"
 #include "clicktrail/edge.hpp"
 #include "clicktrail/entities.hpp"
 #include "clicktrail/html_tokenizer.hpp"
+#include "clicktrail/hyperloglog.hpp"
 #include "clicktrail/json_api.hpp"
 #include "clicktrail/linkify.hpp"
 #include "clicktrail/result.hpp"
 #include "clicktrail/rewrite.hpp"
+#include "clicktrail/ses.hpp"
+#include "clicktrail/ses_analysis.hpp"
 #include "clicktrail/sha256.hpp"
 #include "clicktrail/track.hpp"
 #include "clicktrail/traffic.hpp"
