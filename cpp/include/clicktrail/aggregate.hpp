@@ -22,8 +22,8 @@
 #include <deque>
 #include <map>
 #include <string>
-#include <tuple>
 #include <string_view>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -51,8 +51,12 @@ struct AggregateKey {
   auto tied() const {
     return std::tie(day, order_id, campaign_id, publication_id, channel, creative, size);
   }
-  friend bool operator==(const AggregateKey& a, const AggregateKey& b) { return a.tied() == b.tied(); }
-  friend bool operator<(const AggregateKey& a, const AggregateKey& b) { return a.tied() < b.tied(); }
+  friend bool operator==(const AggregateKey& a, const AggregateKey& b) {
+    return a.tied() == b.tied();
+  }
+  friend bool operator<(const AggregateKey& a, const AggregateKey& b) {
+    return a.tied() < b.tied();
+  }
 };
 
 struct TrafficCounts {
