@@ -2,6 +2,7 @@
 #include <array>
 #include <cstring>
 
+#include "civil_time.hpp"
 #include "clicktrail/cloudfront.hpp"
 #include "clicktrail/url.hpp"
 #include "json_writer.hpp"
@@ -128,28 +129,6 @@ bool parse_digits(std::string_view text, int& value) {
   return true;
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's published algorithm).
-std::int64_t days_from_civil(int year, unsigned month, unsigned day) {
-  year -= month <= 2;
-  const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(year - era * 400);
-  const unsigned doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-void civil_from_days(std::int64_t days, int& year, unsigned& month, unsigned& day) {
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  day = doy - (153 * mp + 2) / 5 + 1;
-  month = mp < 10 ? mp + 3 : mp - 9;
-  year = static_cast<int>(yoe + era * 400 + (month <= 2));
-}
-
 bool days_in_month_ok(int year, int month, int day) {
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   if (month < 1 || month > 12 || day < 1) return false;
@@ -165,7 +144,7 @@ bool parse_date(std::string_view text, std::int64_t& days) {
       !parse_digits(text.substr(8, 2), day) || !days_in_month_ok(year, month, day)) {
     return false;
   }
-  days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  days = detail::days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   return true;
 }
 
@@ -376,7 +355,7 @@ void CloudFrontLogParser::parse_line(char* begin, std::size_t length) {
   }
   int year;
   unsigned month, day;
-  civil_from_days(hit_.day, year, month, day);
+  detail::civil_from_days(hit_.day, year, month, day);
   if (year < 0 || year > 9999) return reject("bad_date", line);
   const unsigned digits[] = {static_cast<unsigned>(year) / 1000,
                              static_cast<unsigned>(year) / 100 % 10,

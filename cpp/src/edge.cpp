@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "civil_time.hpp"
 #include "clicktrail/traffic.hpp"
 #include "clicktrail/url.hpp"
 #include "json_writer.hpp"
@@ -9,19 +10,6 @@
 
 namespace clicktrail {
 namespace {
-
-// Days since 1970-01-01 to a civil date (Howard Hinnant's published algorithm).
-void civil_from_days(std::int64_t days, int& year, unsigned& month, unsigned& day) {
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  day = doy - (153 * mp + 2) / 5 + 1;
-  month = mp < 10 ? mp + 3 : mp - 9;
-  year = static_cast<int>(yoe + era * 400 + (month <= 2));
-}
 
 // The path of an absolute URL ("https://host:port/path?query" -> "/path").
 std::string_view path_of(std::string_view url) {
@@ -42,7 +30,7 @@ std::string iso8601_utc(std::int64_t epoch_ms) {
   int second_of_day = static_cast<int>(seconds - days * 86400);
   int year;
   unsigned month, day;
-  civil_from_days(days, year, month, day);
+  detail::civil_from_days(days, year, month, day);
   char text[32];
   std::snprintf(text, sizeof(text), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", year, month, day,
                 second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60, millis);

@@ -7,6 +7,8 @@
 #include <string_view>
 #include <vector>
 
+#include "utf8.hpp"
+
 namespace clicktrail::detail {
 
 class JsonWriter {
@@ -145,23 +147,6 @@ class JsonWriter {
       }
     }
     out_ += '"';
-  }
-
-  // Length of the valid UTF-8 sequence at `i` (2-4), or 0 (no overlongs, no surrogates).
-  static std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
-    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-    unsigned char c = byte(i);
-    std::size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-    if (length == 0 || c > 0xF4 || i + length > text.size()) return 0;
-    for (std::size_t k = 1; k < length; ++k) {
-      if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    }
-    unsigned char second = byte(i + 1);
-    if (c == 0xE0 && second < 0xA0) return 0;   // overlong
-    if (c == 0xED && second >= 0xA0) return 0;  // surrogate
-    if (c == 0xF0 && second < 0x90) return 0;   // overlong
-    if (c == 0xF4 && second >= 0x90) return 0;  // above U+10FFFF
-    return length;
   }
 
   std::string out_;

@@ -6,29 +6,13 @@
 
 #include "clicktrail/ses.hpp"
 #include "ses_detail.hpp"
+#include "utf8.hpp"
 
 namespace clicktrail {
 
 using nlohmann::json;
 
 namespace {
-
-// Length of the valid UTF-8 sequence starting at text[i] (2-4 bytes), or 0.
-std::size_t utf8_length(std::string_view text, std::size_t i) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  unsigned char c = byte(i);
-  std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-  if (n == 0 || c > 0xF4 || i + n > text.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  }
-  unsigned char second = byte(i + 1);
-  if ((c == 0xE0 && second < 0xA0) || (c == 0xED && second >= 0xA0) ||
-      (c == 0xF0 && second < 0x90) || (c == 0xF4 && second >= 0x90)) {
-    return 0;
-  }
-  return n;
-}
 
 enum class ScanStatus { ok, truncated, too_deep, bad_utf8, line_break_in_string };
 
@@ -82,7 +66,7 @@ Scan scan_value(std::string_view text, std::size_t start, bool in_array = false)
         scan.error_at = i;
         return scan;
       } else if (c >= 0x80) {
-        std::size_t n = utf8_length(text, i);
+        std::size_t n = detail::utf8_sequence_length(text, i);
         if (n == 0) {
           if (!bad_utf8) scan.error_at = i;
           bad_utf8 = true;

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "civil_time.hpp"
 #include "clicktrail/ses.hpp"
 #include "ses_detail.hpp"
 
@@ -79,16 +80,6 @@ std::string_view SesRecord::tag(std::string_view key) const {
 
 namespace {
 
-// Howard Hinnant's days-from-civil, proleptic Gregorian.
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
 bool digits(std::string_view text, std::size_t at, std::size_t count, int& out) {
   if (at + count > text.size()) return false;
   out = 0;
@@ -148,7 +139,7 @@ std::optional<std::int64_t> parse_iso8601_ms(std::string_view text) {
   }
   if (i != text.size()) return std::nullopt;
   std::int64_t days =
-      days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+      detail::days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   std::int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
   return seconds * 1000 + millis;
 }
