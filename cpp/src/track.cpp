@@ -103,21 +103,27 @@ std::string_view to_string(TrackError error) {
   return "unknown";
 }
 
+namespace {
+
+// Spaces and tabs around a tag key, tag value or address are not part of it.
+std::string_view trim_blanks(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
+}  // namespace
+
 Tags parse_tags(std::string_view text) {
   Tags tags;
   while (!text.empty()) {
     std::size_t semicolon = text.find(';');
     std::string_view pair = text.substr(0, semicolon);
     text = semicolon == std::string_view::npos ? std::string_view{} : text.substr(semicolon + 1);
-    auto trim = [](std::string_view s) {
-      while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-      while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-      return s;
-    };
     std::size_t colon = pair.find(':');
     if (colon == std::string_view::npos) continue;
-    std::string_view key = trim(pair.substr(0, colon));
-    std::string_view value = trim(pair.substr(colon + 1));
+    std::string_view key = trim_blanks(pair.substr(0, colon));
+    std::string_view value = trim_blanks(pair.substr(colon + 1));
     if (key.empty()) continue;
     tags.emplace_back(std::string(key), std::string(value));
   }
@@ -136,13 +142,7 @@ std::string format_tags(const Tags& tags) {
 }
 
 std::string recipient_id_for(std::string_view address, std::string_view secret) {
-  while (!address.empty() && (address.front() == ' ' || address.front() == '\t')) {
-    address.remove_prefix(1);
-  }
-  while (!address.empty() && (address.back() == ' ' || address.back() == '\t')) {
-    address.remove_suffix(1);
-  }
-  std::string message = "clicktrail-recipient\n" + ascii_lower(address);
+  std::string message = "clicktrail-recipient\n" + ascii_lower(trim_blanks(address));
   Sha256Digest digest = hmac_sha256(secret, message);
   // 96 bits: collisions are negligible for any mailing list and the id stays short.
   return base64url_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), 12));
