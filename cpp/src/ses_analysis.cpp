@@ -167,16 +167,28 @@ SuppressionList merge_suppression_lists(const SuppressionList& a, const Suppress
   return to_list(by_recipient);
 }
 
+namespace {
+
+void write_entry(detail::JsonWriter& w, const SuppressionEntry& e) {
+  w.begin_object().member("recipient", e.recipient).member("reason", to_string(e.reason));
+  w.member("detail", e.detail).member("messageId", e.message_id);
+  w.member("feedbackId", e.feedback_id).member("timestamp", e.timestamp);
+  if (e.epoch_ms) w.member("epochMs", *e.epoch_ms);
+  w.end_object();
+}
+
+}  // namespace
+
+std::string suppression_entry_to_json(const SuppressionEntry& entry) {
+  detail::JsonWriter w;
+  write_entry(w, entry);
+  return w.take();
+}
+
 std::string suppression_list_to_json(const SuppressionList& list) {
   detail::JsonWriter w;
   w.begin_object().member("count", list.entries.size()).key("entries").begin_array();
-  for (const auto& e : list.entries) {
-    w.begin_object().member("recipient", e.recipient).member("reason", to_string(e.reason));
-    w.member("detail", e.detail).member("messageId", e.message_id);
-    w.member("feedbackId", e.feedback_id).member("timestamp", e.timestamp);
-    if (e.epoch_ms) w.member("epochMs", *e.epoch_ms);
-    w.end_object();
-  }
+  for (const auto& e : list.entries) write_entry(w, e);
   w.end_array().end_object();
   return w.take();
 }
@@ -310,30 +322,41 @@ Reputation reputation(std::span<const SesRecord> records, const ReputationOption
   return report;
 }
 
+namespace {
+
+void write_scope(detail::JsonWriter& w, const ReputationScope& s, bool named) {
+  w.begin_object();
+  if (named) w.member("configurationSet", s.configuration_set);
+  w.member("sendBasis", s.send_basis).member("sends", static_cast<std::size_t>(s.sends));
+  w.member("deliveries", static_cast<std::size_t>(s.deliveries));
+  w.member("bounces", static_cast<std::size_t>(s.bounces));
+  w.member("permanentBounces", static_cast<std::size_t>(s.permanent_bounces));
+  w.member("transientBounces", static_cast<std::size_t>(s.transient_bounces));
+  w.member("complaints", static_cast<std::size_t>(s.complaints));
+  for (auto [name, r] : {std::pair{"bounceRate", &s.bounce}, {"complaintRate", &s.complaint}}) {
+    w.key(name).begin_object();
+    w.member("count", static_cast<std::size_t>(r->count));
+    w.member("sends", static_cast<std::size_t>(r->sends));
+    w.member("ratePpm", r->rate_ppm).member("status", to_string(r->status)).end_object();
+  }
+  w.end_object();
+}
+
+}  // namespace
+
+std::string reputation_scope_to_json(const ReputationScope& scope, bool overall) {
+  detail::JsonWriter w;
+  write_scope(w, scope, !overall);
+  return w.take();
+}
+
 std::string reputation_to_json(const Reputation& report) {
   // Statuses already reflect the levels the report was computed with.
   detail::JsonWriter w;
-  auto scope = [&](const ReputationScope& s, bool named) {
-    w.begin_object();
-    if (named) w.member("configurationSet", s.configuration_set);
-    w.member("sendBasis", s.send_basis).member("sends", static_cast<std::size_t>(s.sends));
-    w.member("deliveries", static_cast<std::size_t>(s.deliveries));
-    w.member("bounces", static_cast<std::size_t>(s.bounces));
-    w.member("permanentBounces", static_cast<std::size_t>(s.permanent_bounces));
-    w.member("transientBounces", static_cast<std::size_t>(s.transient_bounces));
-    w.member("complaints", static_cast<std::size_t>(s.complaints));
-    for (auto [name, r] : {std::pair{"bounceRate", &s.bounce}, {"complaintRate", &s.complaint}}) {
-      w.key(name).begin_object();
-      w.member("count", static_cast<std::size_t>(r->count));
-      w.member("sends", static_cast<std::size_t>(r->sends));
-      w.member("ratePpm", r->rate_ppm).member("status", to_string(r->status)).end_object();
-    }
-    w.end_object();
-  };
   w.begin_object().key("overall");
-  scope(report.overall, false);
+  write_scope(w, report.overall, false);
   w.key("configurationSets").begin_array();
-  for (const auto& s : report.configuration_sets) scope(s, true);
+  for (const auto& s : report.configuration_sets) write_scope(w, s, true);
   w.end_array().end_object();
   return w.take();
 }
@@ -401,28 +424,40 @@ Engagement engagement(std::span<const SesRecord> records) {
   return report;
 }
 
+namespace {
+
+void write_item(detail::JsonWriter& w, const RecipientEngagement& e) {
+  w.begin_object().member("messageId", e.message_id).member("recipient", e.recipient);
+  write_times(w, "opens", e.opens);
+  std::uint64_t clicks = 0;
+  for (const auto& l : e.links) clicks += l.clicks.count;
+  w.member("clicks", static_cast<std::size_t>(clicks)).key("links").begin_array();
+  for (const auto& l : e.links) {
+    w.begin_object().member("link", l.link);
+    write_times(w, "clicks", l.clicks);
+    w.key("linkTags").begin_object();
+    for (const auto& [k, values] : l.link_tags) {
+      w.key(k).begin_array();
+      for (const auto& v : values) w.value(v);
+      w.end_array();
+    }
+    w.end_object().end_object();
+  }
+  w.end_array().end_object();
+}
+
+}  // namespace
+
+std::string recipient_engagement_to_json(const RecipientEngagement& item) {
+  detail::JsonWriter w;
+  write_item(w, item);
+  return w.take();
+}
+
 std::string engagement_to_json(const Engagement& report) {
   detail::JsonWriter w;
   w.begin_object().key("items").begin_array();
-  for (const auto& e : report.items) {
-    w.begin_object().member("messageId", e.message_id).member("recipient", e.recipient);
-    write_times(w, "opens", e.opens);
-    std::uint64_t clicks = 0;
-    for (const auto& l : e.links) clicks += l.clicks.count;
-    w.member("clicks", static_cast<std::size_t>(clicks)).key("links").begin_array();
-    for (const auto& l : e.links) {
-      w.begin_object().member("link", l.link);
-      write_times(w, "clicks", l.clicks);
-      w.key("linkTags").begin_object();
-      for (const auto& [k, values] : l.link_tags) {
-        w.key(k).begin_array();
-        for (const auto& v : values) w.value(v);
-        w.end_array();
-      }
-      w.end_object().end_object();
-    }
-    w.end_array().end_object();
-  }
+  for (const auto& e : report.items) write_item(w, e);
   w.end_array().end_object();
   return w.take();
 }

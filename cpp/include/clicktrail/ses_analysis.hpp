@@ -137,6 +137,12 @@ struct Engagement {
 [[nodiscard]] Engagement engagement(std::span<const SesRecord> records);
 [[nodiscard]] std::string engagement_to_json(const Engagement& report);
 
+// One element of the documents above as a compact JSON object (the CLI prints them one per line
+// for --format ndjson). A scope carries "configurationSet" unless it is the overall one.
+[[nodiscard]] std::string suppression_entry_to_json(const SuppressionEntry& entry);
+[[nodiscard]] std::string reputation_scope_to_json(const ReputationScope& scope, bool overall);
+[[nodiscard]] std::string recipient_engagement_to_json(const RecipientEngagement& item);
+
 // Plain strings in, JSON out: one call per batch, for the CLI and the WASM bindings.
 [[nodiscard]] std::string ses_events_json(std::string_view input, bool include_records = true);
 [[nodiscard]] std::string ses_suppression_json(std::string_view input,
