@@ -8,47 +8,17 @@
 #include <string>
 #include <string_view>
 
+#include "buffers.hpp"
 #include "clicktrail.hpp"
 
+using clicktrail::wasm::bytes_view;
+using clicktrail::wasm::input_buffer;
+using clicktrail::wasm::input_bytes;
+using clicktrail::wasm::output_buffer;
+using clicktrail::wasm::release_if_large;
 using emscripten::val;
 
 namespace {
-
-// Output bytes are handed to JS as a view into this buffer; JS copies them at once.
-std::string& output_buffer() {
-  static std::string buffer;
-  return buffer;
-}
-
-val bytes_view(const std::string& bytes) {
-  return val(emscripten::typed_memory_view(bytes.size(),
-                                           reinterpret_cast<const unsigned char*>(bytes.data())));
-}
-
-// Input bytes are written by JS straight into this buffer (TextEncoder.encodeInto or
-// Uint8Array.set): Embind's std::string conversion copies typed arrays one byte at a time.
-std::string& input_buffer() {
-  static std::string buffer;
-  return buffer;
-}
-
-// Large buffers are given back after use, so one big email does not pin memory in a
-// long-lived isolate.
-void release_if_large(std::string& buffer) {
-  if (buffer.capacity() > (8u << 20)) std::string().swap(buffer);
-}
-
-// A view of `size` writable bytes; valid until the next call into the module.
-val input_view(std::size_t size) {
-  release_if_large(output_buffer());  // the previous output was copied out by now
-  input_buffer().resize(size);
-  return val(
-      emscripten::typed_memory_view(size, reinterpret_cast<unsigned char*>(input_buffer().data())));
-}
-
-std::string_view input_bytes(std::size_t length) {
-  return std::string_view(input_buffer()).substr(0, length);
-}
 
 val error_object(const std::string& message) {
   val result = val::object();
@@ -176,55 +146,15 @@ std::string hmac_sha256_base64url(const std::string& key, const std::string& mes
       std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
-std::vector<std::string> string_array(const val& array) {
-  std::vector<std::string> out;
-  unsigned length = array["length"].as<unsigned>();
-  for (unsigned i = 0; i < length; ++i) out.push_back(array[i].as<std::string>());
-  return out;
-}
-
-// {error, readFiles: [...], wantsEnvSecret}
-val cli_plan(const val& args) {
-  clicktrail::CliPlan plan = clicktrail::plan_cli(string_array(args));
-  val out = val::object();
-  out.set("error", plan.error);
-  val files = val::array();
-  for (const std::string& path : plan.read_files) files.call<void>("push", path);
-  out.set("readFiles", files);
-  out.set("wantsEnvSecret", plan.wants_env_secret);
-  return out;
-}
-
-// files: {path: Uint8Array}; returns {out: Uint8Array view (copy it), err, exitCode}.
-val cli_run(const val& args, const val& files, const val& env_secret) {
-  clicktrail::CliInputs inputs;
-  val keys = val::global("Object").call<val>("keys", files);
-  for (const std::string& path : string_array(keys)) {
-    inputs.files.emplace(path, files[path].as<std::string>());
-  }
-  if (!env_secret.isUndefined() && !env_secret.isNull()) {
-    inputs.env_secret = env_secret.as<std::string>();
-  }
-  clicktrail::CliOutput output = clicktrail::run_cli(string_array(args), inputs);
-  output_buffer() = std::move(output.out);
-  val out = val::object();
-  out.set("out", bytes_view(output_buffer()));
-  out.set("err", output.err);
-  out.set("exitCode", output.exit_code);
-  return out;
-}
-
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(clicktrail) {
-  emscripten::function("inputView", &input_view);
+  emscripten::function("inputView", &clicktrail::wasm::input_view);
   emscripten::function("rewriteHtml", &rewrite_html);
   emscripten::function("rewriteText", &rewrite_plain);
   emscripten::function("buildUrl", &build_url);
   emscripten::function("recipientId", &recipient_id);
   emscripten::function("hmacSha256Base64url", &hmac_sha256_base64url);
-  emscripten::function("cliPlan", &cli_plan);
-  emscripten::function("cliRun", &cli_run);
   emscripten::class_<Edge>("Edge")
       .constructor<std::string>()
       .function("error", &Edge::error)

@@ -409,4 +409,21 @@ std::string CloudFrontLogParser::report_json() const {
   return json.take();
 }
 
+std::string cloudfront_hit_to_json(const CloudFrontHit& hit) {
+  detail::JsonWriter json;
+  json.begin_object().member("line", hit.line).member("epochMs", hit.epoch_ms);
+  json.member("date", hit.date);
+  if (hit.status != 0) json.member("status", hit.status);
+  // Each field once, under its first (standard log) name.
+  std::array<bool, kCloudFrontFieldCount> written{};
+  for (const FieldName& entry : kFieldNames) {
+    auto slot = static_cast<std::size_t>(entry.field);
+    if (written[slot] || entry.field == Field::status || hit.fields[slot].empty()) continue;
+    written[slot] = true;
+    json.member(entry.name, hit.fields[slot]);
+  }
+  json.end_object();
+  return json.take();
+}
+
 }  // namespace clicktrail

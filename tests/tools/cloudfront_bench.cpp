@@ -1,6 +1,6 @@
 // Generates a CloudFront access log of tracking hits, or aggregates one streamed in 64 KB
 // chunks (as the CLI does), printing throughput. Not a test: run it by hand.
-//   cloudfront_bench generate FILE MEGABYTES
+//   cloudfront_bench generate FILE|- MEGABYTES
 //   cloudfront_bench aggregate FILE [--exact]
 #include <chrono>
 #include <cstdio>
@@ -12,7 +12,8 @@
 
 int main(int argc, char** argv) {
   if (argc >= 4 && std::strcmp(argv[1], "generate") == 0) {
-    std::FILE* out = std::fopen(argv[2], "wb");
+    const bool to_stdout = std::strcmp(argv[2], "-") == 0;  // pipe a stream of any size
+    std::FILE* out = to_stdout ? stdout : std::fopen(argv[2], "wb");
     if (!out) return 1;
     const double target = std::atof(argv[3]) * 1024 * 1024;
     std::fputs(
@@ -51,7 +52,7 @@ int main(int argc, char** argv) {
       std::fwrite(line, 1, static_cast<std::size_t>(n), out);
       written += n;
     }
-    std::fclose(out);
+    if (!to_stdout) std::fclose(out);
     return 0;
   }
   if (argc >= 3 && std::strcmp(argv[1], "aggregate") == 0) {

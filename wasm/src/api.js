@@ -1,56 +1,18 @@
 // The clicktrail API on top of an instantiated core module. Host-independent: the entry points
 // (node.js, browser.js, workerd.js) only differ in how they obtain the WebAssembly module.
 
-/** Thrown for unusable options or input (not for a refused tracking URL, which is a result). */
-export class ClicktrailError extends Error {
-  constructor(message, code = 'bad_options') {
-    super(message);
-    this.name = 'ClicktrailError';
-    this.code = code;
-  }
-}
+import {
+  ClicktrailError,
+  callCore,
+  decoder,
+  optionsJson,
+  registry,
+  toBytes,
+  writeInput,
+} from './core-io.js';
+import { createBackofficeApi, BACKOFFICE_NAMES } from './backoffice.js';
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-function optionsJson(options) {
-  if (options === null || typeof options !== 'object') {
-    throw new ClicktrailError('options must be an object');
-  }
-  return JSON.stringify(options);
-}
-
-// Writes `input` into the module's input buffer; returns the number of bytes written.
-function writeInput(core, input) {
-  if (typeof input === 'string') {
-    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
-    const { written } = encoder.encodeInto(input, core.inputView(input.length * 3));
-    return written;
-  }
-  const bytes = toBytes(input, 'input');
-  core.inputView(bytes.length).set(bytes);
-  return bytes.length;
-}
-
-function toBytes(input, what) {
-  if (typeof input === 'string') return encoder.encode(input);
-  if (input instanceof Uint8Array) return input;
-  if (input instanceof ArrayBuffer) return new Uint8Array(input);
-  throw new ClicktrailError(`${what} must be a string or a Uint8Array`, 'bad_input');
-}
-
-// The core never throws by design; if it ever does, Emscripten surfaces a bare number. Turn that
-// into an error a caller can recognise and report.
-function callCore(call) {
-  try {
-    return call();
-  } catch (error) {
-    if (typeof error === 'number') {
-      throw new ClicktrailError('clicktrail core failed on this input; please report it', 'internal');
-    }
-    throw error;
-  }
-}
+export { ClicktrailError };
 
 export function createApi(core) {
   function rewrite(kind, input, options) {
@@ -71,11 +33,6 @@ export function createApi(core) {
     if (!result.ok) throw new ClicktrailError(result.error);
     return result.url;
   }
-
-  const registry =
-    typeof FinalizationRegistry === 'function'
-      ? new FinalizationRegistry((native) => native.delete())
-      : null;
 
   function createVerifier(keys, { allowedHosts } = {}) {
     if (!Array.isArray(keys) || keys.length === 0) {
@@ -148,6 +105,7 @@ export function createApi(core) {
     recipientId: (address, secret) => core.recipientId(address, secret),
     hmacSha256: (key, message) =>
       core.hmacSha256Base64url(toBytes(key, 'key'), toBytes(message, 'message')),
+    ...createBackofficeApi(core),
     core,
   };
 }
@@ -162,6 +120,7 @@ const API_NAMES = [
   'verifyTrackingUrl',
   'recipientId',
   'hmacSha256',
+  ...BACKOFFICE_NAMES,
 ];
 
 /**

@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // The npm `clicktrail` command: the same command-line logic as the native binary (it lives in
-// the core), with Node reading the files the command asks for.
-import { readFileSync } from 'node:fs';
+// the core), with Node doing the I/O: whole files for wrap/verify, chunked and gunzipped
+// streams for events/logs, and a progress line on a terminal.
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createGunzip } from 'node:zlib';
 import { core } from './node-core.js';
+import { writeInput } from './core-io.js';
 
 const args = process.argv.slice(2);
 const plan = core.cliPlan(args);
@@ -15,7 +18,112 @@ for (const path of plan.readFiles) {
   }
 }
 const secret = plan.wantsEnvSecret ? process.env.CLICKTRAIL_SECRET : undefined;
-const result = core.cliRun(args, files, secret);
+
+function sizeOf(path) {
+  try {
+    const info = statSync(path);
+    return path !== '-' && info.isFile() ? info.size : 0;
+  } catch {
+    return 0;
+  }
+}
+
+// Redrawn at most ten times a second, only on a terminal and for large inputs.
+function createProgress(total) {
+  const enabled = process.stderr.isTTY && total > core.cliProgressMinBytes;
+  let last = 0;
+  return {
+    update(done) {
+      const now = Date.now();
+      if (!enabled || now - last < 100) return;
+      last = now;
+      process.stderr.write(`\r${core.cliProgressLine(done, total)}\x1b[K`);
+    },
+    clear() {
+      if (enabled) process.stderr.write('\r\x1b[K');
+    },
+  };
+}
+
+// Feeds one file to the session; gzip is recognised by its magic bytes. Returns the raw bytes
+// read; throws (after ending the file) on a read or gzip error.
+async function streamFile(session, path, onRaw) {
+  const raw = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  let rawBytes = 0;
+  let gunzip = null;
+  const feed = (chunk) => {
+    const length = writeInput(core, chunk);
+    session.write(length);
+  };
+  const chunks = (async function* read() {
+    for await (const chunk of raw) {
+      rawBytes += chunk.length;
+      onRaw(rawBytes);
+      yield chunk;
+    }
+  })();
+  const first = await chunks.next();
+  session.beginFile(path);
+  try {
+    if (first.done) return rawBytes;
+    if (first.value.length >= 2 && first.value[0] === 0x1f && first.value[1] === 0x8b) {
+      gunzip = createGunzip();
+      const input = (async function* all() {
+        yield first.value;
+        yield* chunks;
+      })();
+      const pump = (async () => {
+        for await (const chunk of input) {
+          if (!gunzip.write(chunk)) await new Promise((resolve) => gunzip.once('drain', resolve));
+        }
+        gunzip.end();
+      })();
+      pump.catch((error) => gunzip.destroy(error));
+      for await (const chunk of gunzip) feed(chunk);
+      await pump;
+    } else {
+      feed(first.value);
+      for await (const chunk of chunks) feed(chunk);
+    }
+    return rawBytes;
+  } finally {
+    session.endFile();
+  }
+}
+
+// The C library's wording, as the native binary prints it (strerror).
+const SYSTEM_ERRORS = {
+  ENOENT: 'No such file or directory',
+  EACCES: 'Permission denied',
+  EISDIR: 'is a directory',
+  Z_BUF_ERROR: 'gzip data ends early (truncated file?)',
+};
+
+async function runSession() {
+  const session = new core.CliSession(args, files, secret);
+  const total = plan.streamFiles.reduce((sum, path) => sum + sizeOf(path), 0);
+  const progress = createProgress(total);
+  let doneBefore = 0;
+  for (const path of plan.streamFiles) {
+    try {
+      doneBefore += await streamFile(session, path, (raw) => progress.update(doneBefore + raw));
+    } catch (error) {
+      // What was read before the error is kept; the file is reported as unreadable.
+      const reason =
+        SYSTEM_ERRORS[error.code] ??
+        (error.code === 'Z_DATA_ERROR' ? `invalid gzip data: ${error.message}` : undefined) ??
+        error.message ??
+        String(error);
+      session.unreadableFile(path, reason);
+    }
+  }
+  progress.clear();
+  const result = session.finish();
+  session.delete();
+  return result;
+}
+
+const result = plan.streaming ? await runSession() : core.cliRun(args, files, secret);
 const out = Buffer.from(result.out.slice());
 process.stderr.write(result.err);
 process.stdout.write(out, () => process.exit(result.exitCode));

@@ -35,3 +35,17 @@ void redirectTo;
 void custom;
 void worker;
 void lambda;
+
+// Back office: SES events and CloudFront logs.
+import { aggregateClicks, analyzeSesEvents, createLogAggregator, parseSesEvents, suppressionDecision } from 'clicktrail';
+const batch = parseSesEvents('{"eventType":"Send"}\n');
+const firstRecipient: string | undefined = batch.records[0]?.recipient;
+const analysis = analyzeSesEvents([], { suppression: { softBounceLimit: 3 }, reputation: { from: new Date(0) } });
+const bounceStatus: string | undefined = analysis.reputation?.overall.bounceRate.status;
+const suppressed: string[] = suppressionDecision({}).map((entry) => entry.reason);
+const aggregator = createLogAggregator({ exact: true }).write('').end();
+const entries = aggregator.result();
+const clicks: number | undefined = entries[0]?.metrics.clicks;
+const csv: string = aggregator.result({ format: 'csv', daily: false });
+const oneShot: string = aggregateClicks('', { format: 'ndjson' }).result;
+void [firstRecipient, bounceStatus, suppressed, clicks, csv, oneShot];

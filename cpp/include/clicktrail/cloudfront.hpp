@@ -156,4 +156,9 @@ class CloudFrontLogParser {
   char date_text_[11] = {};
 };
 
+// One hit as a compact JSON object: line, epochMs, date, status (when present), then every
+// non-empty field under its standard log name ("c-ip", "cs-uri-stem", "cs(User-Agent)", ...;
+// real-time logs' "timestamp" and RTMP's "x-event" under those names), decoded as above.
+[[nodiscard]] std::string cloudfront_hit_to_json(const CloudFrontHit& hit);
+
 }  // namespace clicktrail

@@ -1,0 +1,28 @@
+// The two byte buffers every binding shares. JS writes input straight into the input buffer
+// (TextEncoder.encodeInto or Uint8Array.set; Embind's std::string conversion copies typed
+// arrays one byte at a time) and copies output out of a view of the output buffer at once.
+#pragma once
+#include <emscripten/val.h>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace clicktrail::wasm {
+
+std::string& input_buffer();
+std::string& output_buffer();
+
+// A view of `size` writable bytes of the input buffer; valid until the next call into the module.
+emscripten::val input_view(std::size_t size);
+// The first `length` bytes JS wrote.
+std::string_view input_bytes(std::size_t length);
+// A Uint8Array view of `bytes` (which must outlive the JS copy).
+emscripten::val bytes_view(const std::string& bytes);
+// Moves `bytes` into the output buffer and returns a view of it.
+emscripten::val output_view(std::string bytes);
+// Gives back a buffer's memory when it grew large, so one big input does not pin memory in a
+// long-lived isolate.
+void release_if_large(std::string& buffer);
+
+}  // namespace clicktrail::wasm

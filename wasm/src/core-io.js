@@ -1,0 +1,60 @@
+// What every part of the JS API shares: the error type, moving bytes into the module's input
+// buffer, and turning a failure inside the core into that error.
+
+/** Thrown for unusable options or input (not for a refused tracking URL, which is a result). */
+export class ClicktrailError extends Error {
+  constructor(message, code = 'bad_options') {
+    super(message);
+    this.name = 'ClicktrailError';
+    this.code = code;
+  }
+}
+
+export const encoder = new TextEncoder();
+export const decoder = new TextDecoder();
+
+export function optionsJson(options) {
+  if (options === null || typeof options !== 'object') {
+    throw new ClicktrailError('options must be an object');
+  }
+  return JSON.stringify(options);
+}
+
+// Writes `input` into the module's input buffer; returns the number of bytes written.
+export function writeInput(core, input) {
+  if (typeof input === 'string') {
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+    const { written } = encoder.encodeInto(input, core.inputView(input.length * 3));
+    return written;
+  }
+  const bytes = toBytes(input, 'input');
+  core.inputView(bytes.length).set(bytes);
+  return bytes.length;
+}
+
+export function toBytes(input, what) {
+  if (typeof input === 'string') return encoder.encode(input);
+  if (input instanceof Uint8Array) return input;
+  if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  throw new ClicktrailError(`${what} must be a string or a Uint8Array`, 'bad_input');
+}
+
+// The core never throws by design; if it ever does, Emscripten surfaces a bare number. Turn that
+// into an error a caller can recognise and report.
+export function callCore(call) {
+  try {
+    return call();
+  } catch (error) {
+    if (typeof error === 'number') {
+      throw new ClicktrailError('clicktrail core failed on this input; please report it', 'internal');
+    }
+    throw error;
+  }
+}
+
+// Embind objects own C++ memory: dispose() frees it at once; this registry frees what a caller
+// forgot when the wrapper is garbage-collected.
+export const registry =
+  typeof FinalizationRegistry === 'function'
+    ? new FinalizationRegistry((native) => native.delete())
+    : null;
