@@ -1,19 +1,9 @@
 // WASM throughput of rewriteLinks from Node on the same inputs as the native benchmark
 // (bench/rewrite_bench.cpp): the email corpus, and 1 MB and 10 MB concatenations of it.
-// Medians of repeated runs, after a warm-up so the JIT tiers are settled.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+// Medians of repeated runs, after a warm-up so the JIT tiers are settled. The side-by-side with
+// the JS peers is `node bench/run.js --only rewrite`; this is the quick WASM-only figure.
 import { rewriteLinks } from 'clicktrail';
-
-function findEmails(dir) {
-  return readdirSync(dir)
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) return findEmails(path);
-      return name.endsWith('.html') ? [readFileSync(path)] : [];
-    });
-}
+import { concatenate, readEmails } from './lib/emails.js';
 
 function median(runs, work) {
   const times = [];
@@ -26,22 +16,8 @@ function median(runs, work) {
   return times[Math.floor(times.length / 2)];
 }
 
-function concatenate(emails, size) {
-  const out = new Uint8Array(size);
-  let at = 0;
-  while (at < size) {
-    for (const email of emails) {
-      const n = Math.min(email.length, size - at);
-      out.set(email.subarray(0, n), at);
-      at += n;
-      if (at === size) break;
-    }
-  }
-  return out;
-}
-
 const root = process.argv[2] ?? 'tests/data/emails';
-const emails = findEmails(root);
+const emails = readEmails(root).map((email) => email.bytes);
 const options = {
   baseUrl: 'https://t.example.com',
   keyId: 'k1',

@@ -47,7 +47,7 @@ function signedMessage(prefix, raw) {
   for (const name of PARAMS) {
     if (raw.has(name)) message += `${name}=${piece(raw.get(name))}`;
   }
-  return encoder.encode(message);
+  return message;
 }
 
 function base64urlBytes(text) {
@@ -150,11 +150,9 @@ export function isSafeTarget(target) {
   return /^\d{0,5}$/.test(port) && Number(port || 0) <= 65535;
 }
 
-/**
- * Verifies a tracking URL as the core does (format, key id, HMAC, expiry, and for clicks the
- * target): resolves to {ok: true, endpoint, target, fields} or {ok: false, error}.
- */
-export async function verifyTrackingUrl(url, cryptoKeys, nowSeconds = Math.floor(Date.now() / 1000)) {
+// Everything before the HMAC: {error} or {key, sig, message, endpoint, raw}, where `key` is
+// whatever `keys` maps the URL's kid to and `message` the signed text.
+function parseTrackingUrl(url, keys) {
   if (url.length > MAX_URL_LENGTH || !URI_TEXT.test(url)) return fail('malformed');
   const question = url.indexOf('?');
   if (question < 0) return fail('malformed');
@@ -168,12 +166,14 @@ export async function verifyTrackingUrl(url, cryptoKeys, nowSeconds = Math.floor
   if (!parsed) return fail('malformed');
   const { raw, sig } = parsed;
   if (!raw.has('kid') || sig === null) return fail('malformed');
-  const key = cryptoKeys.get(raw.get('kid'));
+  const key = keys.get(raw.get('kid'));
   if (!key) return fail('unknown_key');
   if (!SIGNATURE.test(sig)) return fail('bad_signature');
-  const valid = await crypto.subtle.verify('HMAC', key, base64urlBytes(sig), signedMessage(prefix, raw));
-  if (!valid) return fail('bad_signature');
+  return { key, sig, message: signedMessage(prefix, raw), endpoint, raw };
+}
 
+// Everything after a valid HMAC: the fields, expiry and (for clicks) the target.
+function checkFields({ endpoint, raw }, nowSeconds) {
   const fields = {};
   for (const [name, value] of raw) fields[name] = percentDecode(value);
   if (fields.li) {
@@ -189,4 +189,27 @@ export async function verifyTrackingUrl(url, cryptoKeys, nowSeconds = Math.floor
     if (!isSafeTarget(fields.r)) return fail('bad_target');
   }
   return { ok: true, endpoint, target: fields.r, fields };
+}
+
+/**
+ * Verifies a tracking URL as the core does (format, key id, HMAC, expiry, and for clicks the
+ * target): resolves to {ok: true, endpoint, target, fields} or {ok: false, error}.
+ */
+export async function verifyTrackingUrl(url, cryptoKeys, nowSeconds = Math.floor(Date.now() / 1000)) {
+  const parsed = parseTrackingUrl(url, cryptoKeys);
+  if (parsed.error) return parsed;
+  const valid = await crypto.subtle.verify('HMAC', parsed.key, base64urlBytes(parsed.sig), encoder.encode(parsed.message));
+  return valid ? checkFields(parsed, nowSeconds) : fail('bad_signature');
+}
+
+/**
+ * The same checks with a synchronous HMAC check supplied by the caller (for Node, where
+ * node:crypto is synchronous): `verifySignature(key, sig, message)` gets the value `keys` maps
+ * the kid to, the base64url signature text and the signed message (a string), and returns
+ * whether the signature is right.
+ */
+export function verifyTrackingUrlSync(url, keys, verifySignature, nowSeconds = Math.floor(Date.now() / 1000)) {
+  const parsed = parseTrackingUrl(url, keys);
+  if (parsed.error) return parsed;
+  return verifySignature(parsed.key, parsed.sig, parsed.message) ? checkFields(parsed, nowSeconds) : fail('bad_signature');
 }
