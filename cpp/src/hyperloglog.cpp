@@ -80,6 +80,41 @@ std::uint64_t hash64(std::string_view bytes) {
 HyperLogLog::HyperLogLog(int precision, bool exact)
     : precision_(std::clamp(precision, kMinPrecision, kMaxPrecision)), exact_(exact) {}
 
+HyperLogLog::HyperLogLog(const HyperLogLog& other)
+    : precision_(other.precision_), exact_(other.exact_), small_(other.small_) {
+  if (other.registers_) {
+    registers_ = std::make_unique<std::uint8_t[]>(register_count());
+    std::copy_n(other.registers_.get(), register_count(), registers_.get());
+  }
+  if (other.set_) set_ = std::make_unique<std::unordered_set<std::uint64_t>>(*other.set_);
+}
+
+HyperLogLog& HyperLogLog::operator=(const HyperLogLog& other) {
+  if (this != &other) *this = HyperLogLog(other);
+  return *this;
+}
+
+bool operator==(const HyperLogLog& a, const HyperLogLog& b) {
+  if (a.precision_ != b.precision_ || a.exact_ != b.exact_ || a.small_ != b.small_ ||
+      a.dense() != b.dense()) {
+    return false;
+  }
+  if (a.dense() && !std::equal(a.registers_.get(), a.registers_.get() + a.register_count(),
+                               b.registers_.get())) {
+    return false;
+  }
+  const std::size_t a_size = a.set_ ? a.set_->size() : 0, b_size = b.set_ ? b.set_->size() : 0;
+  return a_size == b_size && (a_size == 0 || *a.set_ == *b.set_);
+}
+
+std::size_t HyperLogLog::heap_bytes() const {
+  std::size_t bytes = small_.capacity() * sizeof(std::uint64_t);
+  if (registers_) bytes += register_count();
+  // A node per hash (next pointer, value, cached hash) plus the bucket array.
+  if (set_) bytes += set_->size() * 3 * sizeof(void*) + set_->bucket_count() * sizeof(void*);
+  return bytes;
+}
+
 void HyperLogLog::add_to_registers(std::uint64_t hash) {
   const std::size_t index = hash >> (64 - precision_);
   const std::uint64_t rest = hash << precision_;  // the remaining 64 - p bits, left-aligned
@@ -90,54 +125,75 @@ void HyperLogLog::add_to_registers(std::uint64_t hash) {
 }
 
 void HyperLogLog::to_dense() {
-  registers_.assign(std::size_t{1} << precision_, 0);
+  registers_ = std::make_unique<std::uint8_t[]>(register_count());  // zeroed
   for (std::uint64_t hash : small_) add_to_registers(hash);
-  small_.clear();
-  small_.shrink_to_fit();
+  std::vector<std::uint64_t>().swap(small_);  // `= {}` would keep the capacity
+}
+
+// Sorted insertion already moves half the hashes on average, so growing by an eighth (instead
+// of the vector's doubling) costs little and leaves at most ~12 % unused. Capacities are odd so
+// that the allocation (8 bytes a hash, plus malloc's 8-byte header) fills 16-byte chunks.
+void HyperLogLog::insert_small(std::vector<std::uint64_t>::iterator at, std::uint64_t hash) {
+  if (small_.size() == small_.capacity()) {
+    const std::size_t offset = static_cast<std::size_t>(at - small_.begin());
+    const std::size_t size = small_.size();
+    std::size_t capacity = std::min(size + std::max<std::size_t>(2, size / 8), small_limit() + 1);
+    capacity |= 1;
+    small_.reserve(capacity);
+    at = small_.begin() + static_cast<std::ptrdiff_t>(offset);
+  }
+  small_.insert(at, hash);
 }
 
 void HyperLogLog::add_hash(std::uint64_t hash) {
   if (exact_) {
-    set_.insert(hash);
+    if (!set_) set_ = std::make_unique<std::unordered_set<std::uint64_t>>();
+    set_->insert(hash);
     return;
   }
-  if (!registers_.empty()) {
+  if (registers_) {
     add_to_registers(hash);
     return;
   }
   auto at = std::lower_bound(small_.begin(), small_.end(), hash);
   if (at != small_.end() && *at == hash) return;
-  small_.insert(at, hash);
+  insert_small(at, hash);
   if (small_.size() > small_limit()) to_dense();
 }
 
 void HyperLogLog::merge(const HyperLogLog& other) {
   if (exact_ && other.exact_) {
-    set_.insert(other.set_.begin(), other.set_.end());
+    if (other.set_ && !other.set_->empty()) {
+      if (!set_) set_ = std::make_unique<std::unordered_set<std::uint64_t>>();
+      set_->insert(other.set_->begin(), other.set_->end());
+    }
     return;
   }
   if (exact_) {  // exact + approximate: become approximate at the coarser precision
-    std::vector<std::uint64_t> hashes(set_.begin(), set_.end());
-    set_.clear();
+    std::unique_ptr<std::unordered_set<std::uint64_t>> hashes = std::move(set_);
     exact_ = false;
     precision_ = other.precision_;
-    small_.clear();
-    registers_.clear();
-    for (std::uint64_t hash : hashes) add_hash(hash);
+    std::vector<std::uint64_t>().swap(small_);  // `= {}` would keep the capacity
+    registers_.reset();
+    if (hashes) {
+      for (std::uint64_t hash : *hashes) add_hash(hash);
+    }
     merge(other);
     return;
   }
   if (other.exact_) {
-    for (std::uint64_t hash : other.set_) add_hash(hash);
+    if (other.set_) {
+      for (std::uint64_t hash : *other.set_) add_hash(hash);
+    }
     return;
   }
   if (other.precision_ < precision_) {  // fold into the coarser precision
     HyperLogLog coarse(other.precision_);
     if (dense()) {
       // Registers cannot be refined; rebuild the coarse sketch from ours by folding index bits.
-      coarse.registers_.assign(std::size_t{1} << coarse.precision_, 0);
+      coarse.registers_ = std::make_unique<std::uint8_t[]>(coarse.register_count());
       const int drop = precision_ - coarse.precision_;
-      for (std::size_t i = 0; i < registers_.size(); ++i) {
+      for (std::size_t i = 0; i < register_count(); ++i) {
         if (registers_[i] == 0) continue;
         // The dropped index bits become leading bits of the rest: rank grows by their zeros.
         const std::size_t low = i & ((std::size_t{1} << drop) - 1);
@@ -160,7 +216,11 @@ void HyperLogLog::merge(const HyperLogLog& other) {
       std::set_union(small_.begin(), small_.end(), other.small_.begin(), other.small_.end(),
                      std::back_inserter(united));
       small_ = std::move(united);
-      if (small_.size() > small_limit()) to_dense();
+      if (small_.size() > small_limit()) {
+        to_dense();
+      } else if (small_.capacity() - small_.size() > small_.size() / 8 + 2) {
+        small_.shrink_to_fit();  // overlapping sets: do not keep the sum of both sizes
+      }
     } else {
       for (std::uint64_t hash : other.small_) add_hash(hash);
     }
@@ -169,7 +229,7 @@ void HyperLogLog::merge(const HyperLogLog& other) {
   // `other` is dense.
   if (other.precision_ == precision_) {
     if (!dense()) to_dense();
-    for (std::size_t i = 0; i < registers_.size(); ++i) {
+    for (std::size_t i = 0; i < register_count(); ++i) {
       registers_[i] = std::max(registers_[i], other.registers_[i]);
     }
     return;
@@ -178,18 +238,19 @@ void HyperLogLog::merge(const HyperLogLog& other) {
   HyperLogLog folded = other;
   folded.merge(HyperLogLog(precision_));  // folds `other` down to our precision
   if (!dense()) to_dense();
-  for (std::size_t i = 0; i < registers_.size(); ++i) {
+  for (std::size_t i = 0; i < register_count(); ++i) {
     registers_[i] = std::max(registers_[i], folded.registers_[i]);
   }
 }
 
 double HyperLogLog::estimate() const {
-  if (exact_) return static_cast<double>(set_.size());
-  if (registers_.empty()) return static_cast<double>(small_.size());
-  const double m = static_cast<double>(registers_.size());
+  if (exact_) return set_ ? static_cast<double>(set_->size()) : 0.0;
+  if (!registers_) return static_cast<double>(small_.size());
+  const double m = static_cast<double>(register_count());
   double sum = 0;
   std::size_t zeros = 0;
-  for (std::uint8_t r : registers_) {
+  for (std::size_t i = 0; i < register_count(); ++i) {
+    const std::uint8_t r = registers_[i];
     sum += std::ldexp(1.0, -static_cast<int>(r));
     zeros += r == 0;
   }
@@ -203,25 +264,37 @@ double HyperLogLog::estimate() const {
 
 std::string HyperLogLog::serialize() const {
   if (exact_) {
-    std::vector<std::uint64_t> sorted(set_.begin(), set_.end());
+    std::vector<std::uint64_t> sorted;
+    if (set_) sorted.assign(set_->begin(), set_->end());
     std::sort(sorted.begin(), sorted.end());
-    return "x" + encode_sorted_hashes(sorted);
+    std::string out = "x";
+    out += encode_sorted_hashes(sorted);
+    return out;
   }
-  std::string out = "h" + std::to_string(precision_);
-  if (!dense()) return out + "s" + encode_sorted_hashes(small_);
+  // Appended piece by piece: GCC 12 warns (-Wrestrict, falsely) on `"h" + std::string`.
+  std::string out = "h";
+  out += std::to_string(precision_);
+  if (!dense()) {
+    out += 's';
+    out += encode_sorted_hashes(small_);
+    return out;
+  }
   // 6 bits per register (ranks are at most 64 - 4 + 1 = 61), four registers in three bytes.
   std::string bytes;
-  bytes.reserve(registers_.size() * 3 / 4 + 3);
-  for (std::size_t i = 0; i < registers_.size(); i += 4) {
+  const std::size_t m = register_count();
+  bytes.reserve(m * 3 / 4 + 3);
+  for (std::size_t i = 0; i < m; i += 4) {
     std::uint32_t word = 0;
     for (std::size_t k = 0; k < 4; ++k) {
-      word = word << 6 | (i + k < registers_.size() ? registers_[i + k] : 0);
+      word = word << 6 | (i + k < m ? registers_[i + k] : 0);
     }
     bytes += static_cast<char>(word >> 16);
     bytes += static_cast<char>((word >> 8) & 0xff);
     bytes += static_cast<char>(word & 0xff);
   }
-  return out + "d" + base64url_encode(bytes);
+  out += 'd';
+  out += base64url_encode(bytes);
+  return out;
 }
 
 std::optional<HyperLogLog> HyperLogLog::deserialize(std::string_view text) {
@@ -229,7 +302,10 @@ std::optional<HyperLogLog> HyperLogLog::deserialize(std::string_view text) {
     HyperLogLog sketch(kDefaultPrecision, true);
     std::vector<std::uint64_t> hashes;
     if (!decode_sorted_hashes(text.substr(1), hashes)) return std::nullopt;
-    sketch.set_.insert(hashes.begin(), hashes.end());
+    if (!hashes.empty()) {
+      sketch.set_ =
+          std::make_unique<std::unordered_set<std::uint64_t>>(hashes.begin(), hashes.end());
+    }
     return sketch;
   }
   if (!text.starts_with("h")) return std::nullopt;
@@ -245,13 +321,14 @@ std::optional<HyperLogLog> HyperLogLog::deserialize(std::string_view text) {
   if (kind == 's') {
     if (!decode_sorted_hashes(text.substr(pos), sketch.small_)) return std::nullopt;
     if (sketch.small_.size() > sketch.small_limit()) return std::nullopt;
+    sketch.small_.shrink_to_fit();
     return sketch;
   }
   if (kind != 'd') return std::nullopt;
   auto bytes = base64url_decode(text.substr(pos));
   const std::size_t m = std::size_t{1} << precision;
   if (!bytes || bytes->size() != m * 3 / 4) return std::nullopt;
-  sketch.registers_.assign(m, 0);
+  sketch.registers_ = std::make_unique<std::uint8_t[]>(m);
   const int max_rank = 64 - precision + 1;
   for (std::size_t i = 0, b = 0; i < m; i += 4, b += 3) {
     std::uint32_t word = static_cast<std::uint32_t>(static_cast<unsigned char>((*bytes)[b])) << 16 |

@@ -18,9 +18,11 @@
 // distinct values) or, with `exact`, sets. Partial aggregates serialise to text and merge
 // exactly as if computed at once.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -90,6 +92,12 @@ struct AggregateStats {
 class ClickAggregator {
  public:
   explicit ClickAggregator(AggregateOptions options = {});
+  // Copies point their held clicks at their own groups and burst states.
+  ClickAggregator(const ClickAggregator& other);
+  ClickAggregator& operator=(const ClickAggregator& other);
+  ClickAggregator(ClickAggregator&&) = default;
+  ClickAggregator& operator=(ClickAggregator&&) = default;
+  ~ClickAggregator() = default;
 
   void add(const CloudFrontHit& hit);
   // Decides the clicks still held for burst detection. Call once the input is complete,
@@ -105,6 +113,8 @@ class ClickAggregator {
   [[nodiscard]] bool merge_serialized(std::string_view text, std::string* error = nullptr);
 
   // Rows sorted by key; `daily` false merges each key's days into one row spanning them.
+  // Every row holds copies of its sketches (about as much memory as the aggregator); the
+  // outputs below and serialize() read the groups in place, one merged key at a time.
   [[nodiscard]] std::vector<AggregateRow> rows(bool daily = true) const;
   // performance_entries records: a JSON array, the same records one per line, or CSV with a
   // header row (columns listed in examples/cloudfront/athena.sql).
@@ -117,35 +127,78 @@ class ClickAggregator {
   const AggregateOptions& options() const { return options_; }
 
  private:
+  // Memory per group and per held click matters: a month of logs has tens of thousands of
+  // (day, key) groups, and input that is not in time order holds every click behind the newest
+  // timestamp until finish(). So keys are stored once and held clicks point at their group.
+
+  // A group is found by its id, the key's seven fields each followed by '\x1f'. Its key is
+  // the first key that gave that id; `lengths` finds its fields within the id.
+  using KeyLengths = std::array<std::uint32_t, 7>;
   struct Group {
-    AggregateKey key;
+    KeyLengths lengths;
     TrafficCounts human, machine;
   };
-  struct PendingClick {
-    std::string group;  // key of groups_
-    std::string ip;
-    std::string burst;  // key of bursts_
+  using Groups = std::unordered_map<std::string, Group>;
+  struct RowRef;  // a group or a merged run of groups, as the outputs see it
+
+  // Burst detection. A state per (IP, message), "ip\x1fmid", lives while clicks of it are
+  // held. Links are interned (ids in link_slots_) so a held click's link takes 4 bytes.
+  struct RecentClick {
     std::int64_t time_ms;
+    std::uint32_t link;
+  };
+  struct BurstMore {  // recent clicks after the oldest one, the bursts found, rare counts
+    std::vector<RecentClick> recent;
+    std::vector<std::pair<std::int64_t, std::int64_t>> bursts;  // time ranges
+    std::uint64_t pending_beyond = 0;  // held clicks past BurstState::pending's 2^32 - 1
+    bool empty() const { return recent.empty() && bursts.empty() && pending_beyond == 0; }
   };
   struct BurstState {
-    std::deque<std::pair<std::int64_t, std::string>> recent;    // (time, link) in the window
-    std::vector<std::pair<std::int64_t, std::int64_t>> bursts;  // time ranges found
-    std::size_t pending = 0;
+    // The recent clicks (in the window, in arrival order) are the oldest, then more->recent:
+    // most states only ever see one click and allocate nothing beyond the map node.
+    std::int64_t oldest_time = 0;
+    std::uint32_t oldest_link = 0;
+    std::uint32_t pending = 0;  // held clicks (more in more->pending_beyond)
+    std::unique_ptr<BurstMore> more;
+  };
+  using Bursts = std::unordered_map<std::string, BurstState>;
+  struct PendingClick {
+    std::int64_t time_ms;
+    std::uint64_t ip_hash;
+    Group* group;
+    Bursts::value_type* burst;
+    bool has_ip;
+  };
+  struct LinkSlot {
+    const std::string* text;  // key in link_ids_
+    std::uint32_t references;
   };
 
-  Group& group_for(const std::string& id, const AggregateKey& key);
-  void count(Group& group, bool machine, std::string_view reason, std::string_view ip, bool click);
+  Group& group_for(const std::string& id, const KeyLengths& lengths);
+  void count(Group& group, bool machine, std::string_view reason, bool has_ip,
+             std::uint64_t ip_hash, bool click);
   void flush_before(std::int64_t limit);
+  void erase_burst(Bursts::value_type& entry);
+  std::uint32_t intern_link(std::string_view link);
+  void release_link(std::uint32_t id);
+  std::vector<const Groups::value_type*> sorted_groups() const;
+  template <typename Visit>
+  void visit_rows(bool daily, Visit&& visit) const;
 
   AggregateOptions options_;
   AggregateStats stats_;
-  std::unordered_map<std::string, Group> groups_;
+  Groups groups_;
   std::deque<PendingClick> pending_;
-  std::unordered_map<std::string, BurstState> bursts_;
+  Bursts bursts_;
+  std::unordered_map<std::string, std::uint32_t> link_ids_;
+  std::vector<LinkSlot> link_slots_;
+  std::vector<std::uint32_t> free_link_ids_;
   std::int64_t watermark_ = 0;
   // Scratch reused for every hit.
-  AggregateKey key_;
   std::string id_;
+  std::string burst_key_;
+  std::string link_;
+  std::vector<std::uint32_t> links_seen_;
   std::string scratch_[8];
 };
 

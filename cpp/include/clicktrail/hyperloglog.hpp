@@ -7,6 +7,7 @@
 // registers) gives a standard error of 1.04/sqrt(16384) = 0.81 %.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,11 @@ class HyperLogLog {
   // `precision` is clamped to [4, 18]. `exact`: keep every distinct hash (a set); estimate()
   // is then the exact count (up to 64-bit hash collisions, ~1e-8 at a million values).
   explicit HyperLogLog(int precision = kDefaultPrecision, bool exact = false);
+  HyperLogLog(const HyperLogLog& other);
+  HyperLogLog& operator=(const HyperLogLog& other);
+  HyperLogLog(HyperLogLog&&) noexcept = default;
+  HyperLogLog& operator=(HyperLogLog&&) noexcept = default;
+  ~HyperLogLog() = default;
 
   void add(std::string_view value) { add_hash(hash64(value)); }
   void add_hash(std::uint64_t hash);
@@ -45,7 +51,7 @@ class HyperLogLog {
 
   int precision() const { return precision_; }
   bool exact() const { return exact_; }
-  bool dense() const { return !registers_.empty(); }
+  bool dense() const { return registers_ != nullptr; }
 
   // Compact text form, safe in CSV and JSON: "h<p>s<base64url>" (small set: sorted hashes
   // delta-encoded as varints), "h<p>d<base64url>" (dense: 6-bit registers packed),
@@ -53,21 +59,26 @@ class HyperLogLog {
   [[nodiscard]] std::string serialize() const;
   [[nodiscard]] static std::optional<HyperLogLog> deserialize(std::string_view text);
 
-  friend bool operator==(const HyperLogLog& a, const HyperLogLog& b) {
-    return a.precision_ == b.precision_ && a.exact_ == b.exact_ && a.small_ == b.small_ &&
-           a.registers_ == b.registers_ && a.set_ == b.set_;
-  }
+  friend bool operator==(const HyperLogLog& a, const HyperLogLog& b);
+
+  // Heap bytes held (small-phase capacity, registers, exact set nodes approximately); for
+  // tests and memory accounting.
+  [[nodiscard]] std::size_t heap_bytes() const;
 
  private:
   std::size_t small_limit() const { return (std::size_t{1} << precision_) / 16; }
+  std::size_t register_count() const { return std::size_t{1} << precision_; }
   void to_dense();
   void add_to_registers(std::uint64_t hash);
+  void insert_small(std::vector<std::uint64_t>::iterator at, std::uint64_t hash);
 
+  // 48 bytes on 64-bit targets: a sketch per distinct count per group adds up, and most
+  // sketches only ever use the small phase. Null pointers stand for the unused forms.
   int precision_;
   bool exact_;
-  std::vector<std::uint64_t> small_;       // sorted distinct hashes (small phase)
-  std::unordered_set<std::uint64_t> set_;  // exact mode
-  std::vector<std::uint8_t> registers_;    // 2^precision registers once dense
+  std::vector<std::uint64_t> small_;           // sorted distinct hashes (small phase), grown by 1/8
+  std::unique_ptr<std::uint8_t[]> registers_;  // 2^precision registers once dense
+  std::unique_ptr<std::unordered_set<std::uint64_t>> set_;  // exact mode, once a hash arrives
 };
 
 }  // namespace clicktrail
