@@ -2,14 +2,15 @@
 // The benchmark harness (issue 6): clicktrail against the tools people use instead, section by
 // section (bench/sections/), peers in the same Node process as clicktrail, medians of repeated
 // runs, reported as ratios. Prints tables, writes bench/results/latest.json, and with --plot the SVG
-// plots the sections make (bench/results/throughput.svg). Not a test: nothing here asserts a time.
+// plots the sections make (bench/results/*.svg). Not a test: nothing here asserts a time.
 //
-//   node bench/run.js [--only SECTION]... [--plot] [--quick] [--emails DIR | DIR] [--out FILE]
+//   node bench/run.js [--only SECTION]... [--plot] [--quick] [--keep] [--emails DIR | DIR] [--out FILE]
 //
 //   --only SECTION  run only this section (repeatable, or comma-separated): rewrite, verify,
-//                   sizes, edge-load
+//                   ses, cloudfront, sizes, edge-load
 //   --plot          also write the sections' SVG plots next to the JSON
 //   --quick         fewer rounds everywhere: for checking the harness, not for numbers
+//   --keep          keep generated inputs (the cloudfront section's log) in the temp directory
 //   --emails DIR    the email corpus (default tests/data/emails)
 //   --out FILE      the JSON file (default bench/results/latest.json)
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -63,6 +64,7 @@ async function main() {
       only: { type: 'string', multiple: true },
       plot: { type: 'boolean', default: false },
       quick: { type: 'boolean', default: false },
+      keep: { type: 'boolean', default: false },
       emails: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
@@ -90,6 +92,7 @@ async function main() {
     emailsDir,
     emailsDirShown: relative(process.cwd(), emailsDir) || '.',
     quick: values.quick,
+    keep: values.keep,
     date: new Date().toISOString(),
     machine: machine(),
     results: {},

@@ -1,5 +1,5 @@
-// The benchmark sections `bench/run.js` runs, in this order. To add one (SES events, CloudFront
-// logs, ...), write bench/sections/NAME.js exporting
+// The benchmark sections `bench/run.js` runs, in this order. To add one, write
+// bench/sections/NAME.js exporting
 //
 //   export const name = 'NAME';            // what --only takes
 //   export const title = '...';
@@ -7,7 +7,7 @@
 //   export function plots(result, ctx) {}  // optional, for --plot: [{file: 'x.svg', svg}]
 //
 // and list it below under the same name. `ctx` (see bench/run.js): root, emailsDir, quick,
-// progress(message), machine, date, results (of the sections already run). Rows are plain
+// keep, progress(message), machine, date, results (of the sections already run). Rows are plain
 // objects; `columns` ([{key, label, align?, format?}]) says how bench/lib/table.js prints them.
 // Measure peers in the same process as clicktrail where possible, report medians, and put the
 // ratios in the rows.
@@ -16,6 +16,8 @@
 export const SECTIONS = [
   { name: 'rewrite', load: () => import('./rewrite.js') },
   { name: 'verify', load: () => import('./verify.js') },
+  { name: 'ses', load: () => import('./ses.js') },
+  { name: 'cloudfront', load: () => import('./cloudfront.js') },
   { name: 'sizes', load: () => import('./sizes.js') },
   { name: 'edge-load', load: () => import('./edge-load.js') },
 ];
