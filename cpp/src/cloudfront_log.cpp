@@ -2,6 +2,7 @@
 #include <array>
 #include <cstring>
 
+#include "byte_search.hpp"
 #include "civil_time.hpp"
 #include "clicktrail/cloudfront.hpp"
 #include "clicktrail/url.hpp"
@@ -86,7 +87,7 @@ int hex_digit(char c) {
 // Decodes %XX in place; a '%' without two hex digits stays as it is. Returns the new length
 // and whether a "%25" (an encoded '%') was decoded.
 std::size_t decode_once(char* text, std::size_t length, bool& saw_percent) {
-  char* percent = static_cast<char*>(std::memchr(text, '%', length));
+  char* percent = const_cast<char*>(detail::find_byte(text, text + length, '%'));
   if (!percent) return length;
   std::size_t in = static_cast<std::size_t>(percent - text), out = in;
   while (in < length) {
@@ -240,10 +241,8 @@ void CloudFrontLogParser::write(std::string_view chunk) {
   stats_.bytes += chunk.size();
   std::size_t pos = 0;
   while (pos < chunk.size()) {
-    const void* found = std::memchr(chunk.data() + pos, '\n', chunk.size() - pos);
-    const std::size_t end =
-        found ? static_cast<std::size_t>(static_cast<const char*>(found) - chunk.data())
-              : chunk.size();
+    const char* found = detail::find_byte(chunk.data() + pos, chunk.data() + chunk.size(), '\n');
+    const std::size_t end = found ? static_cast<std::size_t>(found - chunk.data()) : chunk.size();
     const std::size_t piece = end - pos;
     if (overlong_) {
       // The rest of a line already rejected as too long: drop it unread.
@@ -327,9 +326,8 @@ void CloudFrontLogParser::parse_line(char* begin, std::size_t length) {
   std::size_t column = 0, start = 0;
   const std::size_t columns = layout_.size();
   while (start <= length && column < columns) {
-    const void* tab = std::memchr(begin + start, '\t', length - start);
-    const std::size_t stop =
-        tab ? static_cast<std::size_t>(static_cast<const char*>(tab) - begin) : length;
+    const char* tab = detail::find_byte(begin + start, begin + length, '\t');
+    const std::size_t stop = tab ? static_cast<std::size_t>(tab - begin) : length;
     const Field slot = layout_[column];
     if (slot != Field::count_) {
       std::string_view value(begin + start, stop - start);

@@ -1,16 +1,24 @@
-// SES batches: a scanner that splits NDJSON, JSON arrays and concatenated documents into
-// top-level values (checking depth and UTF-8 on the way), envelope unwrapping (SNS HTTP, SNS in
-// Lambda Records, EventBridge), and the batch summary as JSON.
+// SES batches: records are split off NDJSON, JSON arrays and concatenated documents and parsed
+// one by one with the strict reader (json_reader.hpp); envelope unwrapping (SNS HTTP, SNS in
+// Lambda Records, EventBridge); the batch summary as JSON.
+//
+// A record that starts with '{', '[' or '"' is parsed straight from the batch: the reader finds
+// where it ends. Only when that fails does a scanner look at the same bytes, to tell a
+// truncated, too deep, non-UTF-8 or line-broken record (reported as such, and where to resume)
+// from a merely invalid one.
+#include <algorithm>
 #include <string>
 #include <string_view>
 
+#include "byte_search.hpp"
 #include "clicktrail/ses.hpp"
 #include "ses_detail.hpp"
 #include "utf8.hpp"
 
 namespace clicktrail {
 
-using nlohmann::json;
+using detail::JsonReader;
+using detail::JsonValue;
 
 namespace {
 
@@ -27,8 +35,8 @@ bool is_space(char c) {
 }
 
 // Finds the end of the JSON value starting at text[start] (not whitespace) by tracking strings,
-// escapes and bracket depth. Does not validate the grammar (nlohmann does that), but does check
-// depth and UTF-8 so neither reaches the parser.
+// escapes and bracket depth. Does not validate the grammar (the reader does that), but does
+// check depth and UTF-8, and tells why a value the reader rejected is broken.
 // Outside an array, anything that is not an object, array or string runs to the end of its line
 // (one bad NDJSON line is one rejection); inside an array it ends at ',' or ']'.
 Scan scan_value(std::string_view text, std::size_t start, bool in_array = false) {
@@ -104,55 +112,11 @@ Scan scan_value(std::string_view text, std::size_t start, bool in_array = false)
   return scan;
 }
 
-// Keeps the DOM parser's behaviour and records the parse error instead of throwing.
-class CapturingSax : public nlohmann::detail::json_sax_dom_parser<json> {
- public:
-  explicit CapturingSax(json& root) : json_sax_dom_parser<json>(root, false) {}
-  template <class Exception>
-  bool parse_error(std::size_t, const std::string&, const Exception& ex) {
-    message = ex.what();
-    if (message.rfind("[json.exception.", 0) == 0) {
-      auto close = message.find("] ");
-      if (close != std::string::npos) message.erase(0, close + 2);
-    }
-    return false;
-  }
-  std::string message;
-};
-
-// Parses one scanned value; on failure fills `reason`.
-bool parse_json(std::string_view text, json& out, std::string& reason) {
-  CapturingSax sax(out);
-  bool ok = json::sax_parse(text.begin(), text.end(), &sax);
-  if (!ok || out.is_discarded()) {
-    reason = "invalid JSON: " + (sax.message.empty() ? std::string("parse error") : sax.message);
-    return false;
-  }
-  return true;
-}
-
-const char* type_name(const json& value) {
-  switch (value.type()) {
-    case json::value_t::null:
-      return "null";
-    case json::value_t::boolean:
-      return "boolean";
-    case json::value_t::string:
-      return "string";
-    case json::value_t::array:
-      return "array";
-    case json::value_t::object:
-      return "object";
-    case json::value_t::discarded:
-      return "discarded";
-    default:
-      return "number";
-  }
-}
-
 class BatchBuilder {
  public:
-  explicit BatchBuilder(std::string_view text) : text_(text) {}
+  explicit BatchBuilder(std::string_view text) : text_(text) {
+    if (text.size() >= kReserveAfterBytes * 16) reserve_at_ = text.size() / 16;
+  }
 
   SesBatch run(bool single_document) {
     std::size_t pos = 0;
@@ -202,9 +166,13 @@ class BatchBuilder {
 
   void origin_at(std::size_t offset) {
     // Lines are counted incrementally: offsets only grow.
-    for (; line_pos_ < offset && line_pos_ < text_.size(); ++line_pos_) {
-      if (text_[line_pos_] == '\n') ++line_;
+    const char* end = text_.data() + std::min(offset, text_.size());
+    for (const char* p = text_.data() + line_pos_; p < end; ++line_) {
+      p = detail::find_byte(p, end, '\n');
+      if (!p) break;
+      ++p;
     }
+    line_pos_ = std::max(line_pos_, static_cast<std::size_t>(end - text_.data()));
     origin_.input_index = batch_.seen++;
     origin_.line = line_;
     origin_.offset = offset;
@@ -227,145 +195,181 @@ class BatchBuilder {
     return end;
   }
 
+  // Once a sixteenth of a large batch has been read, room for the records of the whole batch is
+  // reserved at the rate seen so far (plus an eighth), so that the records (about a kilobyte
+  // each) are not copied again and again as the vector grows.
+  void reserve_records(std::size_t pos) {
+    reserve_at_ = static_cast<std::size_t>(-1);
+    const double per_byte = static_cast<double>(batch_.records.size()) / static_cast<double>(pos);
+    const auto expected =
+        static_cast<std::size_t>(per_byte * 1.125 * static_cast<double>(text_.size()));
+    if (expected > batch_.records.capacity()) batch_.records.reserve(expected);
+  }
+
   std::size_t value(std::size_t pos, bool single, bool in_array = false) {
+    if (pos >= reserve_at_) reserve_records(pos);
     origin_at(pos);
+    const char first = text_[pos];
+    if (first == '{' || first == '[' || first == '"') {
+      if (reader_.parse_value(text_, pos)) {  // the common case: one scan of the bytes
+        document(reader_.root());
+        return reader_.end();
+      }
+      Scan scan = scan_value(text_, pos, in_array);
+      if (scan.status != ScanStatus::ok) return broken(pos, scan, single);
+      reject(reader_.message());
+      return single ? scan.end : resync(pos, scan.end);
+    }
+    // Anything else runs to the end of its line (or to ',' / ']' in an array) and must be one
+    // value. A byte-order mark there is skipped, as at the start of the input.
     Scan scan = scan_value(text_, pos, in_array);
+    std::size_t start = pos;
+    if (text_.compare(pos, 3, "\xEF\xBB\xBF") == 0) start += 3;
+    if (!reader_.parse_document(text_.substr(0, scan.end), start)) {
+      reject(reader_.message());
+      return single ? scan.end : resync(pos, scan.end);
+    }
+    document(reader_.root());
+    return scan.end;
+  }
+
+  // A value the scanner found broken: the reason, and where to go on.
+  std::size_t broken(std::size_t pos, const Scan& scan, bool single) {
     std::string where = " at byte " + std::to_string(scan.error_at);
     switch (scan.status) {
       case ScanStatus::too_deep:
         reject("nesting deeper than " + std::to_string(kSesMaxDepth) + " levels" + where);
-        return single ? scan.end : resync(pos, scan.end);
+        break;
       case ScanStatus::bad_utf8:
         reject("invalid UTF-8" + where);
-        return single ? scan.end : resync(pos, scan.end);
+        break;
       case ScanStatus::truncated:
         reject("truncated JSON: input ends inside a value");
-        return single ? scan.end : resync(pos, scan.end);
+        break;
       case ScanStatus::line_break_in_string:
         reject("invalid JSON: line break inside a string" + where);
         return scan.end;  // the next line is scanned afresh
       case ScanStatus::ok:
         break;
     }
-    json doc;
-    std::string reason;
-    if (!parse_json(text_.substr(pos, scan.end - pos), doc, reason)) {
-      reject(std::move(reason));
-      return single ? scan.end : resync(pos, scan.end);
-    }
-    document(doc);
-    return scan.end;
+    return single ? scan.end : resync(pos, scan.end);
   }
 
-  void accept_notice(SesNoticeKind kind, const json& sns, std::string message) {
+  // `sns` may be absent (inbound mail).
+  void accept_notice(SesNoticeKind kind, JsonValue sns, std::string message) {
     SesNotice notice{kind,          {}, std::move(message), {}, origin_.input_index, origin_.line,
                      origin_.offset};
-    if (auto it = sns.find("TopicArn"); it != sns.end() && it->is_string()) {
-      notice.topic_arn = it->get<std::string>();
+    if (JsonValue arn = sns.find("TopicArn"); arn.is_string()) {
+      notice.topic_arn = std::string(arn.string());
     }
-    if (auto it = sns.find("SubscribeURL"); it != sns.end() && it->is_string()) {
-      notice.subscribe_url = it->get<std::string>();
+    if (JsonValue url = sns.find("SubscribeURL"); url.is_string()) {
+      notice.subscribe_url = std::string(url.string());
     }
     batch_.notices.push_back(std::move(notice));
     ++batch_.accepted;
   }
 
   // A record object with eventType / notificationType.
-  void event(const json& record, const char* context) {
+  void event(JsonValue record, const char* context) {
     if (!record.contains("eventType") && !record.contains("notificationType")) {
       reject(std::string("unknown shape: ") + context +
              " has neither eventType nor notificationType");
       return;
     }
-    std::string reason, inbound_id;
-    switch (detail::extract_ses_records(record, origin_, batch_.records, reason, inbound_id)) {
+    reason_.clear();
+    inbound_id_.clear();
+    switch (detail::extract_ses_records(record, origin_, batch_.records, reason_, inbound_id_,
+                                        scratch_)) {
       case detail::SesExtract::records:
         ++batch_.accepted;
         break;
       case detail::SesExtract::inbound:
-        accept_notice(SesNoticeKind::inbound_received, json::object(), std::move(inbound_id));
+        accept_notice(SesNoticeKind::inbound_received, JsonValue(), std::move(inbound_id_));
         break;
       case detail::SesExtract::rejected:
-        reject(std::move(reason));
+        reject(std::move(reason_));
         break;
     }
   }
 
-  void sns(const json& envelope) {
-    auto type = envelope.find("Type");
-    if (type == envelope.end() || !type->is_string()) {
+  void sns(JsonValue envelope) {
+    JsonValue type = envelope.find("Type");
+    if (!type.is_string()) {
       reject("wrong type for field Type (expected string)");
       return;
     }
-    if (auto id = envelope.find("MessageId"); id != envelope.end() && id->is_string()) {
-      origin_.sns_message_id = id->get<std::string>();
+    if (JsonValue id = envelope.find("MessageId"); id.is_string()) {
+      origin_.sns_message_id.assign(id.string());
     }
-    const std::string& kind = type->get_ref<const std::string&>();
-    auto message = envelope.find("Message");
-    std::string text;
-    if (message != envelope.end() && message->is_string()) text = message->get<std::string>();
+    const std::string_view kind = type.string();
+    JsonValue message = envelope.find("Message");
+    const std::string_view text = message.string();  // "" unless a string
     if (kind == "SubscriptionConfirmation") {
-      accept_notice(SesNoticeKind::sns_subscription_confirmation, envelope, std::move(text));
+      accept_notice(SesNoticeKind::sns_subscription_confirmation, envelope, std::string(text));
       return;
     }
     if (kind == "UnsubscribeConfirmation") {
-      accept_notice(SesNoticeKind::sns_unsubscribe_confirmation, envelope, std::move(text));
+      accept_notice(SesNoticeKind::sns_unsubscribe_confirmation, envelope, std::string(text));
       return;
     }
     if (kind != "Notification") {
-      reject("unknown SNS Type \"" + kind.substr(0, 64) + "\"");
+      reject("unknown SNS Type \"" + std::string(kind.substr(0, 64)) + "\"");
       return;
     }
-    if (message == envelope.end() || message->is_null()) {
+    if (!message.present() || message.is_null()) {
       reject("SNS Notification without Message");
       return;
     }
-    if (message->is_object()) {  // LocalStack snapshots store the Message already parsed
-      event(*message, "SNS Message");
+    if (message.is_object()) {  // LocalStack snapshots store the Message already parsed
+      event(message, "SNS Message");
       return;
     }
-    if (!message->is_string()) {
+    if (!message.is_string()) {
       reject("wrong type for field Message (expected string)");
       return;
     }
     std::size_t start = 0;
     while (start < text.size() && is_space(text[start])) ++start;
     if (start == text.size() || text[start] != '{') {
-      accept_notice(SesNoticeKind::sns_text_message, envelope, std::move(text));
+      accept_notice(SesNoticeKind::sns_text_message, envelope, std::string(text));
       return;
     }
-    std::string_view inner(text);
-    Scan scan = scan_value(inner, start);
-    if (scan.status == ScanStatus::too_deep) {
-      reject("SNS Message: nesting deeper than " + std::to_string(kSesMaxDepth) + " levels");
-      return;
+    // The Message is JSON in a JSON string: parsed on its own, with a second reader (the
+    // envelope's tape stays valid).
+    const bool parsed = inner_.parse_value(text, start);
+    std::size_t end = parsed ? inner_.end() : 0;
+    if (!parsed) {
+      Scan scan = scan_value(text, start);
+      if (scan.status == ScanStatus::too_deep) {
+        reject("SNS Message: nesting deeper than " + std::to_string(kSesMaxDepth) + " levels");
+        return;
+      }
+      if (scan.status != ScanStatus::ok) {
+        reject("SNS Message: truncated or malformed JSON");
+        return;
+      }
+      end = scan.end;
     }
-    if (scan.status != ScanStatus::ok) {
-      reject("SNS Message: truncated or malformed JSON");
-      return;
-    }
-    for (std::size_t i = scan.end; i < inner.size(); ++i) {
-      if (!is_space(inner[i])) {
+    for (std::size_t i = end; i < text.size(); ++i) {
+      if (!is_space(text[i])) {
         reject("SNS Message: trailing content after the JSON object");
         return;
       }
     }
-    json record;
-    std::string reason;
-    if (!parse_json(inner.substr(start, scan.end - start), record, reason)) {
-      reject("SNS Message: " + reason);
+    if (!parsed) {
+      reject("SNS Message: " + inner_.message());
       return;
     }
-    event(record, "SNS Message");
+    event(inner_.root(), "SNS Message");
   }
 
-  void document(const json& doc) {
+  void document(JsonValue doc) {
     if (!doc.is_object()) {
-      reject(std::string("not an object (got ") + type_name(doc) + ")");
+      reject(std::string("not an object (got ") + detail::json_type_name(doc.type()) + ")");
       return;
     }
-    if (auto records = doc.find("Records"); records != doc.end()) {
-      lambda_records(*records);
+    if (JsonValue records = doc.find("Records"); records.present()) {
+      lambda_records(records);
       return;
     }
     if (doc.contains("eventType") || doc.contains("notificationType")) {
@@ -377,26 +381,26 @@ class BatchBuilder {
       sns(doc);
       return;
     }
-    auto detail = doc.find("detail");
-    auto source = doc.find("source");
-    if (detail != doc.end() && (doc.contains("detail-type") || source != doc.end())) {
-      if (source != doc.end() && (!source->is_string() || *source != "aws.ses")) {
+    JsonValue detail = doc.find("detail");
+    JsonValue source = doc.find("source");
+    if (detail.present() && (doc.contains("detail-type") || source.present())) {
+      if (source.present() && (!source.is_string() || source.string() != "aws.ses")) {
         reject("EventBridge event from a source other than aws.ses");
         return;
       }
-      if (!detail->is_object()) {
+      if (!detail.is_object()) {
         reject("wrong type for field detail (expected object)");
         return;
       }
       origin_.envelope = SesEnvelope::eventbridge;
-      event(*detail, "EventBridge detail");
+      event(detail, "EventBridge detail");
       return;
     }
     reject(
         "unknown shape: no eventType, notificationType, SNS Type, Records or EventBridge detail");
   }
 
-  void lambda_records(const json& records) {
+  void lambda_records(JsonValue records) {
     if (!records.is_array()) {
       reject("wrong type for field Records (expected array)");
       return;
@@ -406,32 +410,32 @@ class BatchBuilder {
       return;
     }
     SesOriginCopy first{origin_.line, origin_.offset};
-    for (std::size_t i = 0; i < records.size(); ++i) {
+    std::size_t i = 0;
+    for (JsonValue entry : records.elements()) {
       if (i > 0) {  // each entry is an input record of its own, at the same place
         origin_.input_index = batch_.seen++;
         origin_.line = first.line;
         origin_.offset = first.offset;
         origin_.sns_message_id.clear();
       }
-      const json& entry = records[i];
-      std::string at = "Records[" + std::to_string(i) + "]";
+      std::string at = "Records[" + std::to_string(i++) + "]";
       if (!entry.is_object()) {
         reject(at + " is not an object");
         continue;
       }
-      if (auto sns_entry = entry.find("Sns"); sns_entry != entry.end()) {
-        if (!sns_entry->is_object()) {
+      if (JsonValue sns_entry = entry.find("Sns"); sns_entry.present()) {
+        if (!sns_entry.is_object()) {
           reject("wrong type for field " + at + ".Sns (expected object)");
           continue;
         }
         origin_.envelope = SesEnvelope::sns_lambda;
-        sns(*sns_entry);
-      } else if (auto ses = entry.find("ses"); ses != entry.end() && ses->is_object()) {
+        sns(sns_entry);
+      } else if (JsonValue ses = entry.find("ses"); ses.is_object()) {
         std::string id;
-        if (auto mail = ses->find("mail"); mail != ses->end() && mail->is_object()) {
-          if (auto m = mail->find("messageId"); m != mail->end() && m->is_string()) id = *m;
+        if (JsonValue mail = ses.find("mail"); mail.is_object()) {
+          if (JsonValue m = mail.find("messageId"); m.is_string()) id = std::string(m.string());
         }
-        accept_notice(SesNoticeKind::inbound_received, json::object(), std::move(id));
+        accept_notice(SesNoticeKind::inbound_received, JsonValue(), std::move(id));
       } else {
         reject("unknown shape: " + at + " has neither Sns nor ses");
       }
@@ -446,8 +450,14 @@ class BatchBuilder {
   std::string_view text_;
   SesBatch batch_;
   detail::SesOrigin origin_;
+  JsonReader reader_{kSesMaxDepth};  // the record
+  JsonReader inner_{kSesMaxDepth};   // an SNS Message inside it
+  detail::SesScratch scratch_;
+  std::string reason_, inbound_id_;
   std::size_t line_ = 1;
   std::size_t line_pos_ = 0;
+  static constexpr std::size_t kReserveAfterBytes = 1 << 16;
+  std::size_t reserve_at_ = static_cast<std::size_t>(-1);
 };
 
 }  // namespace

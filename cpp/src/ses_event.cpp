@@ -1,19 +1,20 @@
 // One SES record object (event publishing or identity notification) -> one normalised record per
 // affected recipient; ISO-8601 parsing; JSON output of records.
+#include <algorithm>
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
-#include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "civil_time.hpp"
 #include "clicktrail/ses.hpp"
 #include "ses_detail.hpp"
 
 namespace clicktrail {
-
-using nlohmann::json;
 
 std::string_view to_string(SesEventType type) {
   switch (type) {
@@ -147,117 +148,170 @@ std::optional<std::int64_t> parse_iso8601_ms(std::string_view text) {
 namespace detail {
 namespace {
 
-// Typed field access: a field that is present (and not null) with the wrong type sets `error`.
+// A JSON value being read and where it is, for messages: a chain of parts from the record down
+// ("bounce" <- ".bouncedRecipients" <- "[0]"), joined only when a message is written.
+struct Place {
+  JsonValue value;
+  const Place* parent = nullptr;
+  std::string_view separator;  // between the parent's path and `part`, when both are non-empty
+  std::string_view part;
+
+  std::string path() const {
+    std::string text = parent ? parent->path() : std::string();
+    if (!text.empty()) text += separator;
+    text += part;
+    return text;
+  }
+  // The path of the member `key` ("mail" + "messageId" -> "mail.messageId").
+  std::string path(std::string_view key) const {
+    std::string text = path();
+    if (!text.empty()) text += '.';
+    text += key;
+    return text;
+  }
+};
+
+// "[i]", in a buffer of its own (a Place's part).
+class IndexPart {
+ public:
+  explicit IndexPart(std::size_t index) {
+    buffer_[0] = '[';
+    char* end = std::to_chars(buffer_ + 1, buffer_ + sizeof buffer_ - 1, index).ptr;
+    *end++ = ']';
+    size_ = static_cast<std::size_t>(end - buffer_);
+  }
+  IndexPart(const IndexPart&) = delete;
+  IndexPart& operator=(const IndexPart&) = delete;
+  std::string_view view() const { return {buffer_, size_}; }
+
+ private:
+  char buffer_[24];
+  std::size_t size_;
+};
+
+// Typed field access: a field that is present (and not null) with the wrong type sets `error`
+// (the first one only), naming the field by its path.
 class FieldReader {
  public:
   std::string error;
 
   bool failed() const { return !error.empty(); }
 
-  const json* member(const json& object, const char* key) const {
-    auto it = object.find(key);
-    if (it == object.end() || it->is_null()) return nullptr;
-    return &*it;
+  // A member that is present and not null.
+  static JsonValue member(const Place& in, std::string_view key) {
+    JsonValue value = in.value.find(key);
+    return value.is_null() ? JsonValue() : value;
   }
 
-  void wrong_type(const std::string& path, const char* expected) {
+  void wrong_type(std::string path, const char* expected) {
     if (error.empty()) error = "wrong type for field " + path + " (expected " + expected + ")";
   }
 
-  const json* object(const json& parent, const char* key, const std::string& path) {
-    const json* value = member(parent, key);
-    if (value && !value->is_object()) {
-      wrong_type(path, "object");
-      return nullptr;
+  // The member `key` as a Place of its own (absent when missing, null or of the wrong type).
+  Place object(const Place& in, std::string_view key) { return typed(in, key, JsonType::object); }
+  Place array(const Place& in, std::string_view key) { return typed(in, key, JsonType::array); }
+
+  // The member `key` if it is a string (absent otherwise).
+  JsonValue text(const Place& in, std::string_view key) {
+    JsonValue value = member(in, key);
+    if (value.present() && !value.is_string()) {
+      wrong_type(in.path(key), "string");
+      return {};
     }
     return value;
   }
-  const json* array(const json& parent, const char* key, const std::string& path) {
-    const json* value = member(parent, key);
-    if (value && !value->is_array()) {
-      wrong_type(path, "array");
-      return nullptr;
+  // `out` is a view into the document (or the reader's arena).
+  void string(const Place& in, std::string_view key, std::string_view& out) {
+    if (JsonValue value = text(in, key); value.present()) out = value.string();
+  }
+  void string(const Place& in, std::string_view key, std::string& out) {
+    if (JsonValue value = text(in, key); value.present()) out.assign(value.string());
+  }
+  void boolean(const Place& in, std::string_view key, bool& out) {
+    JsonValue value = member(in, key);
+    if (!value.present()) return;
+    if (!value.is_boolean()) return wrong_type(in.path(key), "boolean");
+    out = value.boolean();
+  }
+  // An integer within int64, or a number within +-9e18 truncated toward zero (an integer beyond
+  // int64 is read as a double of at least 2^63, so it is out of range too).
+  void integer(const Place& in, std::string_view key, std::optional<std::int64_t>& out) {
+    JsonValue value = member(in, key);
+    if (!value.present()) return;
+    if (!value.is_number()) return wrong_type(in.path(key), "number");
+    if (value.is_integer()) {
+      out = value.integer();
+      return;
     }
-    return value;
-  }
-  void string(const json& parent, const char* key, const std::string& path, std::string& out) {
-    const json* value = member(parent, key);
-    if (!value) return;
-    if (!value->is_string()) return wrong_type(path, "string");
-    out = value->get_ref<const std::string&>();
-  }
-  void boolean(const json& parent, const char* key, const std::string& path, bool& out) {
-    const json* value = member(parent, key);
-    if (!value) return;
-    if (!value->is_boolean()) return wrong_type(path, "boolean");
-    out = value->get<bool>();
-  }
-  void integer(const json& parent, const char* key, const std::string& path,
-               std::optional<std::int64_t>& out) {
-    const json* value = member(parent, key);
-    if (!value) return;
-    if (value->is_number_integer()) {
-      if (value->is_number_unsigned() &&
-          value->get<std::uint64_t>() >
-              static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-        error = "number out of range for field " + path;
-        return;
-      }
-      out = value->get<std::int64_t>();
-    } else if (value->is_number_float()) {
-      double d = value->get<double>();
-      if (!std::isfinite(d) || std::fabs(d) > 9.0e18) {
-        error = "number out of range for field " + path;
-        return;
-      }
-      out = static_cast<std::int64_t>(d);
-    } else {
-      wrong_type(path, "number");
+    double d = value.real();
+    if (!std::isfinite(d) || std::fabs(d) > 9.0e18) {
+      error = "number out of range for field " + in.path(key);
+      return;
     }
+    out = static_cast<std::int64_t>(d);
   }
   // A timestamp that is present must be ISO-8601.
-  void time(const json& parent, const char* key, const std::string& path, std::string& out) {
-    string(parent, key, path, out);
+  void time(const Place& in, std::string_view key, std::string& out) {
+    string(in, key, out);
     if (!failed() && !out.empty() && !parse_iso8601_ms(out)) {
-      error = "field " + path + " is not an ISO-8601 time: \"" + out.substr(0, 64) + "\"";
+      error = "field " + in.path(key) + " is not an ISO-8601 time: \"" + out.substr(0, 64) + "\"";
     }
   }
-  // {"key": ["v1", "v2"], ...}; a single string value is taken as a one-element list.
-  void tags(const json& parent, const char* key, const std::string& path, SesTagList& out) {
-    const json* value = object(parent, key, path);
-    if (!value) return;
-    for (auto it = value->begin(); it != value->end(); ++it) {
+  // {"key": ["v1", "v2"], ...}; a single string value is taken as a one-element list. Keys come
+  // out in byte order, a repeated key's last value winning (as nlohmann's std::map had them).
+  void tags(const Place& in, std::string_view key, SesTagList& out,
+            std::vector<std::pair<JsonMember, std::size_t>>& members) {
+    Place tags = object(in, key);
+    members.clear();
+    for (JsonMember m : tags.value.members()) members.emplace_back(m, members.size());
+    std::sort(members.begin(), members.end(), [](const auto& a, const auto& b) {
+      return a.first.key < b.first.key || (a.first.key == b.first.key && a.second < b.second);
+    });
+    out.reserve(out.size() + members.size());
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      const JsonMember& m = members[i].first;
+      if (i + 1 < members.size() && members[i + 1].first.key == m.key) continue;  // a later one
       std::vector<std::string> values;
-      if (it->is_string()) {
-        values.push_back(it->get<std::string>());
-      } else if (it->is_array()) {
-        for (const auto& v : *it) {
-          if (!v.is_string()) return wrong_type(path + "." + it.key(), "array of strings");
-          values.push_back(v.get<std::string>());
+      if (m.value.is_string()) {
+        values.emplace_back(m.value.string());
+      } else if (m.value.is_array()) {
+        values.reserve(m.value.size());
+        for (JsonValue v : m.value.elements()) {
+          if (!v.is_string()) return wrong_type(tags.path(m.key), "array of strings");
+          values.emplace_back(v.string());
         }
-      } else if (!it->is_null()) {
-        return wrong_type(path + "." + it.key(), "array of strings");
+      } else if (!m.value.is_null()) {
+        return wrong_type(tags.path(m.key), "array of strings");
       }
-      out.emplace_back(it.key(), std::move(values));
+      out.emplace_back(std::string(m.key), std::move(values));
     }
   }
-  void topics(const json& parent, const char* key, const std::string& path,
-              SesTopicPreferences& out) {
-    const json* value = object(parent, key, path);
-    if (!value) return;
+  void topics(const Place& in, std::string_view key, SesTopicPreferences& out) {
+    Place preferences = object(in, key);
+    if (!preferences.value.present()) return;
     out.present = true;
-    boolean(*value, "unsubscribeAll", path + ".unsubscribeAll", out.unsubscribe_all);
-    const json* list = array(*value, "topicSubscriptionStatus", path + ".topicSubscriptionStatus");
-    if (!list) return;
-    for (std::size_t i = 0; i < list->size(); ++i) {
-      const json& item = (*list)[i];
-      std::string item_path = path + ".topicSubscriptionStatus[" + std::to_string(i) + "]";
-      if (!item.is_object()) return wrong_type(item_path, "object");
+    boolean(preferences, "unsubscribeAll", out.unsubscribe_all);
+    Place list = array(preferences, "topicSubscriptionStatus");
+    std::size_t i = 0;
+    for (JsonValue item : list.value.elements()) {
+      IndexPart index(i++);
+      Place at{item, &list, {}, index.view()};
+      if (!item.is_object()) return wrong_type(at.path(), "object");
       std::pair<std::string, std::string> topic;
-      string(item, "topicName", item_path + ".topicName", topic.first);
-      string(item, "subscriptionStatus", item_path + ".subscriptionStatus", topic.second);
+      string(at, "topicName", topic.first);
+      string(at, "subscriptionStatus", topic.second);
       out.topics.push_back(std::move(topic));
     }
+  }
+
+ private:
+  Place typed(const Place& in, std::string_view key, JsonType type) {
+    JsonValue value = member(in, key);
+    if (value.present() && !value.is(type)) {
+      wrong_type(in.path(key), json_type_name(type));
+      value = JsonValue();
+    }
+    return {value, &in, ".", key};
   }
 };
 
@@ -279,23 +333,49 @@ constexpr std::array<TypeName, 10> kTypes = {{
     {"Subscription", SesEventType::subscription, "subscription"},
 }};
 
+// Appends the address of each string element of `list` (which may be absent) to `out`; the
+// first element of another type is an error.
+void addresses(FieldReader& f, const Place& list,
+               std::vector<std::pair<std::string_view, JsonValue>>& out) {
+  std::size_t i = 0;
+  for (JsonValue address : list.value.elements()) {
+    if (!address.is_string()) {
+      IndexPart index(i);
+      return f.wrong_type(Place{address, &list, {}, index.view()}.path(), "string");
+    }
+    out.emplace_back(address.string(), JsonValue());
+    ++i;
+  }
+}
+
 }  // namespace
 
-SesExtract extract_ses_records(const json& record, const SesOrigin& origin,
-                               std::vector<SesRecord>& out, std::string& reason,
-                               std::string& inbound_message_id) {
+SesExtract extract_ses_records(JsonValue json, const SesOrigin& origin, std::vector<SesRecord>& out,
+                               std::string& reason, std::string& inbound_message_id,
+                               SesScratch& scratch) {
   FieldReader f;
-  SesRecord base;
+  // The first record is built in place; it is removed again unless records are returned.
+  const std::size_t first = out.size();
+  struct Rollback {
+    std::vector<SesRecord>& out;
+    std::size_t first;
+    bool keep = false;
+    ~Rollback() {
+      while (!keep && out.size() > first) out.pop_back();
+    }
+  } rollback{out, first};
+  SesRecord& base = out.emplace_back();
   base.envelope = origin.envelope;
   base.sns_message_id = origin.sns_message_id;
   base.input_index = origin.input_index;
   base.line = origin.line;
   base.offset = origin.offset;
 
-  std::string kind;
-  f.string(record, "eventType", "eventType", kind);
+  const Place record{json, nullptr, {}, {}};
+  std::string_view kind;
+  f.string(record, "eventType", kind);
   if (kind.empty() && !f.failed()) {
-    f.string(record, "notificationType", "notificationType", kind);
+    f.string(record, "notificationType", kind);
     base.notification = true;
   }
   if (f.failed() || kind.empty()) {
@@ -311,81 +391,62 @@ SesExtract extract_ses_records(const json& record, const SesOrigin& origin,
     }
   }
   if (base.type == SesEventType::other && (kind == "Received" || kind == "received")) {
-    if (const json* mail = f.object(record, "mail", "mail")) {
-      f.string(*mail, "messageId", "mail.messageId", inbound_message_id);
-    }
+    f.string(f.object(record, "mail"), "messageId", inbound_message_id);
     f.error.clear();  // inbound mail is reported as such whatever its details
     return SesExtract::inbound;
   }
 
-  const json* mail = f.object(record, "mail", "mail");
-  if (f.failed() || !mail) {
+  const Place mail = f.object(record, "mail");
+  if (f.failed() || !mail.value.present()) {
     reason = f.failed() ? f.error : "missing mail object";
     return SesExtract::rejected;
   }
-  f.string(*mail, "messageId", "mail.messageId", base.message_id);
+  f.string(mail, "messageId", base.message_id);
   if (!f.failed() && base.message_id.empty()) {
     reason = "missing mail.messageId";
     return SesExtract::rejected;
   }
-  f.time(*mail, "timestamp", "mail.timestamp", base.mail_timestamp);
-  f.string(*mail, "source", "mail.source", base.source);
-  if (const json* headers = f.object(*mail, "commonHeaders", "mail.commonHeaders")) {
-    if (const json* subject = f.member(*headers, "subject")) {
-      if (subject->is_string()) {
-        base.subject = subject->get<std::string>();
-      } else {
-        f.wrong_type("mail.commonHeaders.subject", "string");
-      }
+  f.time(mail, "timestamp", base.mail_timestamp);
+  f.string(mail, "source", base.source);
+  const Place headers = f.object(mail, "commonHeaders");
+  if (JsonValue subject = FieldReader::member(headers, "subject"); subject.present()) {
+    if (subject.is_string()) {
+      base.subject = std::string(subject.string());
+    } else {
+      f.wrong_type(headers.path("subject"), "string");
     }
   }
-  f.tags(*mail, "tags", "mail.tags", base.tags);
+  f.tags(mail, "tags", base.tags, scratch.members);
   base.configuration_set = std::string(base.tag("ses:configuration-set"));
+  if (base.configuration_set.empty()) f.string(record, "configurationSet", base.configuration_set);
   if (base.configuration_set.empty()) {
-    f.string(record, "configurationSet", "configurationSet", base.configuration_set);
-  }
-  if (base.configuration_set.empty()) {
-    if (const json* headers = f.array(*mail, "headers", "mail.headers")) {
-      for (const auto& h : *headers) {
-        if (!h.is_object()) continue;
-        auto name = h.find("name");
-        auto value = h.find("value");
-        if (name != h.end() && name->is_string() && value != h.end() && value->is_string()) {
-          const std::string& n = name->get_ref<const std::string&>();
-          if (n.size() == 23 && (n == "X-SES-CONFIGURATION-SET" || n == "x-ses-configuration-set"))
-            base.configuration_set = value->get<std::string>();
-        }
+    for (JsonValue h : f.array(mail, "headers").value.elements()) {
+      JsonValue name = h.find("name");
+      JsonValue value = h.find("value");
+      if (name.is_string() && value.is_string() &&
+          (name.string() == "X-SES-CONFIGURATION-SET" ||
+           name.string() == "x-ses-configuration-set")) {
+        base.configuration_set.assign(value.string());
       }
     }
   }
-  std::vector<std::string> destination;
-  if (const json* list = f.array(*mail, "destination", "mail.destination")) {
-    for (std::size_t i = 0; i < list->size(); ++i) {
-      if (!(*list)[i].is_string()) {
-        f.wrong_type("mail.destination[" + std::to_string(i) + "]", "string");
-        break;
-      }
-      destination.push_back((*list)[i].get<std::string>());
-    }
-  }
+  auto& destination = scratch.destination;
+  destination.clear();
+  addresses(f, f.array(mail, "destination"), destination);
   if (f.failed()) {
     reason = f.error;
     return SesExtract::rejected;
   }
 
   // The type-specific object. A missing one is tolerated (Send carries "send": {}); one with
-  // the wrong type is not.
-  static const json kEmpty = json::object();
-  const json* detail = &kEmpty;
-  if (object_key) {
-    if (const json* found = f.object(record, object_key, object_key)) detail = found;
-  }
-  const std::string key = object_key ? object_key : "";
+  // the wrong type is not. Absent, it reads as an empty object.
+  const std::string_view key = object_key ? object_key : "";
+  const Place detail = object_key ? f.object(record, key) : Place{JsonValue(), nullptr, {}, key};
   std::string event_time;
-  f.time(*detail, "timestamp", key + ".timestamp", event_time);
-  f.string(*detail, "feedbackId", key + ".feedbackId", base.feedback_id);
-  f.string(*detail, "reportingMTA", key + ".reportingMTA", base.reporting_mta);
-  f.string(*detail, "remoteMtaIp", key + ".remoteMtaIp", base.remote_mta_ip);
+  f.time(detail, "timestamp", event_time);
+  f.string(detail, "feedbackId", base.feedback_id);
+  f.string(detail, "reportingMTA", base.reporting_mta);
+  f.string(detail, "remoteMtaIp", base.remote_mta_ip);
   if (f.failed()) {
     reason = f.error;
     return SesExtract::rejected;
@@ -393,79 +454,71 @@ SesExtract extract_ses_records(const json& record, const SesOrigin& origin,
   base.timestamp = event_time.empty() ? base.mail_timestamp : event_time;
   if (!base.timestamp.empty()) base.epoch_ms = parse_iso8601_ms(base.timestamp);
 
-  // Per-recipient entries: (address, entry object or null).
-  std::vector<std::pair<std::string, const json*>> recipients;
-  auto recipient_objects = [&](const char* list_key) {
-    std::string path = key + "." + list_key;
-    const json* list = f.array(*detail, list_key, path);
-    if (!list) return;
-    for (std::size_t i = 0; i < list->size() && !f.failed(); ++i) {
-      const json& item = (*list)[i];
-      std::string item_path = path + "[" + std::to_string(i) + "]";
-      if (!item.is_object()) return f.wrong_type(item_path, "object");
-      std::string address;
-      f.string(item, "emailAddress", item_path + ".emailAddress", address);
-      recipients.emplace_back(std::move(address), &item);
+  // Per-recipient entries: (address, entry object or absent).
+  auto& recipients = scratch.recipients;
+  recipients.clear();
+  auto recipient_objects = [&](std::string_view list_key) {
+    const Place list = f.array(detail, list_key);
+    std::size_t i = 0;
+    for (JsonValue item : list.value.elements()) {
+      if (f.failed()) break;
+      IndexPart index(i++);
+      const Place at{item, &list, {}, index.view()};
+      if (!item.is_object()) return f.wrong_type(at.path(), "object");
+      std::string_view address;
+      f.string(at, "emailAddress", address);
+      recipients.emplace_back(address, item);
     }
   };
 
   switch (base.type) {
     case SesEventType::bounce:
-      f.string(*detail, "bounceType", "bounce.bounceType", base.bounce_type);
-      f.string(*detail, "bounceSubType", "bounce.bounceSubType", base.bounce_subtype);
+      f.string(detail, "bounceType", base.bounce_type);
+      f.string(detail, "bounceSubType", base.bounce_subtype);
       recipient_objects("bouncedRecipients");
       break;
     case SesEventType::complaint:
-      f.string(*detail, "complaintFeedbackType", "complaint.complaintFeedbackType",
-               base.complaint_feedback_type);
-      f.string(*detail, "complaintSubType", "complaint.complaintSubType", base.complaint_subtype);
-      f.string(*detail, "userAgent", "complaint.userAgent", base.user_agent);
-      f.time(*detail, "arrivalDate", "complaint.arrivalDate", base.arrival_date);
+      f.string(detail, "complaintFeedbackType", base.complaint_feedback_type);
+      f.string(detail, "complaintSubType", base.complaint_subtype);
+      f.string(detail, "userAgent", base.user_agent);
+      f.time(detail, "arrivalDate", base.arrival_date);
       recipient_objects("complainedRecipients");
       break;
     case SesEventType::delivery_delay:
-      f.string(*detail, "delayType", "deliveryDelay.delayType", base.delay_type);
-      f.time(*detail, "expirationTime", "deliveryDelay.expirationTime", base.expiration_time);
+      f.string(detail, "delayType", base.delay_type);
+      f.time(detail, "expirationTime", base.expiration_time);
       recipient_objects("delayedRecipients");
       break;
     case SesEventType::delivery: {
-      f.string(*detail, "smtpResponse", "delivery.smtpResponse", base.smtp_response);
-      f.integer(*detail, "processingTimeMillis", "delivery.processingTimeMillis",
-                base.processing_time_ms);
-      if (const json* list = f.array(*detail, "recipients", "delivery.recipients")) {
-        for (std::size_t i = 0; i < list->size(); ++i) {
-          if (!(*list)[i].is_string()) {
-            f.wrong_type("delivery.recipients[" + std::to_string(i) + "]", "string");
-            break;
-          }
-          recipients.emplace_back((*list)[i].get<std::string>(), nullptr);
-        }
+      f.string(detail, "smtpResponse", base.smtp_response);
+      f.integer(detail, "processingTimeMillis", base.processing_time_ms);
+      const Place list = f.array(detail, "recipients");
+      if (list.value.present()) {
+        addresses(f, list, recipients);
       } else if (!f.failed()) {
-        for (const auto& address : destination) recipients.emplace_back(address, nullptr);
+        recipients.assign(destination.begin(), destination.end());
       }
       break;
     }
     case SesEventType::open:
     case SesEventType::click:
-      f.string(*detail, "ipAddress", key + ".ipAddress", base.ip_address);
-      f.string(*detail, "userAgent", key + ".userAgent", base.user_agent);
-      f.string(*detail, "link", key + ".link", base.link);
-      f.tags(*detail, "linkTags", key + ".linkTags", base.link_tags);
+      f.string(detail, "ipAddress", base.ip_address);
+      f.string(detail, "userAgent", base.user_agent);
+      f.string(detail, "link", base.link);
+      f.tags(detail, "linkTags", base.link_tags, scratch.members);
       break;
     case SesEventType::reject:
-      f.string(*detail, "reason", "reject.reason", base.reject_reason);
+      f.string(detail, "reason", base.reject_reason);
       break;
     case SesEventType::rendering_failure:
-      f.string(*detail, "errorMessage", "failure.errorMessage", base.error_message);
-      f.string(*detail, "templateName", "failure.templateName", base.template_name);
+      f.string(detail, "errorMessage", base.error_message);
+      f.string(detail, "templateName", base.template_name);
       break;
     case SesEventType::subscription:
-      f.string(*detail, "contactList", "subscription.contactList", base.contact_list);
-      f.string(*detail, "source", "subscription.source", base.subscription_source);
-      f.topics(*detail, "newTopicPreferences", "subscription.newTopicPreferences",
-               base.new_topic_preferences);
-      f.topics(*detail, "oldTopicPreferences", "subscription.oldTopicPreferences",
-               base.old_topic_preferences);
+      f.string(detail, "contactList", base.contact_list);
+      f.string(detail, "source", base.subscription_source);
+      f.topics(detail, "newTopicPreferences", base.new_topic_preferences);
+      f.topics(detail, "oldTopicPreferences", base.old_topic_preferences);
       break;
     case SesEventType::send:
     case SesEventType::other:
@@ -477,34 +530,37 @@ SesExtract extract_ses_records(const json& record, const SesOrigin& origin,
   }
   bool per_entry = base.type == SesEventType::bounce || base.type == SesEventType::complaint ||
                    base.type == SesEventType::delivery_delay || base.type == SesEventType::delivery;
-  if (!per_entry) {
-    for (const auto& address : destination) recipients.emplace_back(address, nullptr);
-  }
+  if (!per_entry) recipients.assign(destination.begin(), destination.end());
   if (recipients.empty()) {
-    reason =
-        "no recipients (" +
-        (per_entry && !key.empty() ? key + " recipient list" : std::string("mail.destination")) +
-        " missing or empty)";
+    reason = "no recipients (" +
+             (per_entry && !key.empty() ? std::string(key) + " recipient list"
+                                        : std::string("mail.destination")) +
+             " missing or empty)";
     return SesExtract::rejected;
   }
 
-  std::size_t first = out.size();
-  for (auto& [address, entry] : recipients) {
-    SesRecord r = base;
-    r.recipient = std::move(address);
-    if (entry) {
-      std::string path = key + " recipient " + r.recipient;
-      f.string(*entry, "action", path + ".action", r.action);
-      f.string(*entry, "status", path + ".status", r.status);
-      f.string(*entry, "diagnosticCode", path + ".diagnosticCode", r.diagnostic_code);
+  // `base` is the first recipient's record; the others are copies of it.
+  if (recipients.size() > 1) {
+    SesRecord copy = base;
+    for (std::size_t i = 1; i + 1 < recipients.size(); ++i) out.push_back(copy);
+    out.push_back(std::move(copy));
+  }
+  for (std::size_t i = 0; i < recipients.size(); ++i) {
+    auto [address, entry] = recipients[i];
+    SesRecord& r = out[first + i];
+    r.recipient.assign(address);
+    if (entry.present()) {
+      const Place at{entry, &detail, " recipient ", r.recipient};
+      f.string(at, "action", r.action);
+      f.string(at, "status", r.status);
+      f.string(at, "diagnosticCode", r.diagnostic_code);
     }
-    out.push_back(std::move(r));
   }
   if (f.failed()) {
-    out.resize(first);
     reason = f.error;
     return SesExtract::rejected;
   }
+  rollback.keep = true;
   return SesExtract::records;
 }
 

@@ -21,6 +21,7 @@
 //   - Invalid UTF-8 anywhere in a record rejects that record (reason names the byte offset);
 //     nothing is replaced.
 //   - Nesting deeper than kSesMaxDepth (64) rejects the record before it is parsed.
+//   - JSON is read strictly (RFC 8259). A key repeated in an object: the last one counts.
 //   - A field clicktrail reads must have the documented type; otherwise the record is rejected
 //     with "wrong type for field X (expected Y)". JSON null counts as absent. Fields clicktrail
 //     does not know are ignored, unknown bounce/complaint subtypes and unknown eventType values
