@@ -4,12 +4,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-sources=(cpp wasm/bindings.cpp wasm/CMakeLists.txt CMakeLists.txt)
+sources=(cpp wasm/*.cpp wasm/*.hpp wasm/CMakeLists.txt CMakeLists.txt)
 if [ "${1:-}" = "--check-fresh" ]; then
-  wasm=wasm/dist/clicktrail-core.wasm
-  [ -f "$wasm" ] || { echo "build: $wasm is missing; run npm run build" >&2; exit 1; }
-  newer=$(find "${sources[@]}" -newer "$wasm" -type f | head -1)
-  [ -z "$newer" ] || { echo "build: $newer is newer than $wasm; run npm run build" >&2; exit 1; }
+  for wasm in wasm/dist/clicktrail-core.wasm wasm/dist/clicktrail-backoffice.wasm; do
+    [ -f "$wasm" ] || { echo "build: $wasm is missing; run npm run build" >&2; exit 1; }
+    newer=$(find "${sources[@]}" -newer "$wasm" -type f | head -1)
+    [ -z "$newer" ] || { echo "build: $newer is newer than $wasm; run npm run build" >&2; exit 1; }
+  done
   exit 0
 fi
 

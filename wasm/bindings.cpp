@@ -149,7 +149,6 @@ std::string hmac_sha256_base64url(const std::string& key, const std::string& mes
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(clicktrail) {
-  emscripten::function("inputView", &clicktrail::wasm::input_view);
   emscripten::function("rewriteHtml", &rewrite_html);
   emscripten::function("rewriteText", &rewrite_plain);
   emscripten::function("buildUrl", &build_url);

@@ -40,3 +40,8 @@ std::string_view input_bytes(std::size_t length) {
 }
 
 }  // namespace clicktrail::wasm
+
+// Both modules link this file: each has its own input buffer and `inputView`.
+EMSCRIPTEN_BINDINGS(clicktrail_buffers) {
+  emscripten::function("inputView", &clicktrail::wasm::input_view);
+}

@@ -17,9 +17,15 @@ export function staleBuild(root, binary, sources) {
   return existsSync(path) && statSync(path).mtimeMs < Math.max(...sources.map((s) => newestMtime(join(root, s))));
 }
 
+const WASM_SOURCES = ['cpp', 'CMakeLists.txt', 'wasm/CMakeLists.txt', 'wasm/bindings.cpp', 'wasm/buffers.cpp',
+  'wasm/buffers.hpp', 'wasm/cli_bindings.cpp', 'wasm/cli_values.hpp', 'wasm/batch_cli_bindings.cpp',
+  'wasm/backoffice_bindings.cpp'];
+
 /** wasm/dist against what tools/build.sh checks it against. */
 export const wasmStale = (root) =>
-  staleBuild(root, 'wasm/dist/clicktrail-core.wasm', ['cpp', 'wasm/bindings.cpp', 'wasm/backoffice_bindings.cpp', 'wasm/CMakeLists.txt', 'CMakeLists.txt']);
+  ['clicktrail-core', 'clicktrail-backoffice'].some((name) =>
+    staleBuild(root, `wasm/dist/${name}.wasm`, WASM_SOURCES),
+  );
 
 /** build/native/NAME against cpp/ (and `extra` sources). */
 export const nativeStale = (root, name, extra = []) => staleBuild(root, `build/native/${name}`, ['cpp', ...extra]);

@@ -10,7 +10,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseSesEvents } from 'clicktrail';
+import { parseSesEvents } from 'clicktrail/backoffice';
 import { normalizeSesEvents } from '../peers/ses-normalize.js';
 import { nativeStale, wasmStale } from '../lib/freshness.js';
 import { loadSesTemplates, sesBatch, sesBatchMix } from '../lib/ses-events.js';

@@ -1,6 +1,5 @@
 #include "clicktrail/cli.hpp"
 
-#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <ctime>
@@ -9,40 +8,9 @@
 #include "clicktrail/json_api.hpp"
 #include "clicktrail/rewrite.hpp"
 #include "clicktrail/track.hpp"
-#include "text_table.hpp"
 
 namespace clicktrail {
 namespace {
-
-constexpr const char* kUsage =
-    "usage:\n"
-    "  clicktrail wrap [FILE|-] --base-url URL --key-id ID (--secret-file F | env "
-    "CLICKTRAIL_SECRET)\n"
-    "                  [--message-id M] [--recipient ADDRESS | --recipient-id ID]\n"
-    "                  [--order-id X] [--campaign-id X] [--publication-id X] [--channel X]\n"
-    "                  [--creative X] [--size X] [--tag K:V]... [--expires-at EPOCH_SECONDS]\n"
-    "                  [--unsubscribe-url URL]... [--max-links N] [--mode wrap|ses] [--text]\n"
-    "                  [--no-pixel] [--no-linkify] [--no-clicks] [--json]\n"
-    "  clicktrail verify URL --key-id ID (--secret-file F | env CLICKTRAIL_SECRET)\n"
-    "                  [--key ID=SECRET_FILE]... [--allowed-host HOST]... [--now EPOCH_SECONDS]\n"
-    "  clicktrail events [FILE...|-] [--format ndjson|json|table|csv]\n"
-    "                  [--suppression [--soft-bounces N --within-sends M] [--merge-suppression "
-    "F]]\n"
-    "                  [--reputation [--since ISO8601] [--until ISO8601]] [--engagement] "
-    "[--strict]\n"
-    "  clicktrail logs [FILE...|-] [--daily] [--format json|ndjson|csv|table] [--exact]\n"
-    "                  [--forwarded-for] [--no-bursts] [--partial] [--merge-partial F]... "
-    "[--strict]\n"
-    "\n"
-    "wrap prints the rewritten HTML (or text), or with --json {html, links, warnings, ...}.\n"
-    "verify prints the decoded fields as JSON; exit 0 when valid, 1 when refused.\n"
-    "events reads Amazon SES events (raw, SNS or EventBridge; NDJSON, arrays or concatenated\n"
-    "  JSON) and prints one record per recipient, or the suppression list, bounce and complaint\n"
-    "  rates against SES's levels, or opens and clicks per message and recipient.\n"
-    "logs aggregates CloudFront access logs of /c and /pxl.png into clicks, impressions, unique\n"
-    "  clicks, reach and CTR per day, order, campaign, publication, channel, creative and size.\n"
-    "gzip files are decompressed. A summary goes to stderr; with --strict any rejected\n"
-    "record or line makes the exit code 1.\n";
 
 constexpr const char* kVersion = "clicktrail 0.1.0\n";
 
@@ -291,44 +259,8 @@ CliOutput run_verify(const Command& command, const CliInputs& inputs) {
 
 }  // namespace
 
-namespace detail {
-
-bool parse_cli_int(const std::string& text, std::int64_t& out) {
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return error == std::errc() && end == text.data() + text.size() && !text.empty();
-}
-
-CliOutput cli_usage_error(const std::string& message) {
-  return {"", "clicktrail: " + message + "\n\n" + kUsage, 2};
-}
-
-bool parse_cli_format(std::string_view text, CliFormat& out) {
-  static constexpr std::pair<std::string_view, CliFormat> kFormats[] = {
-      {"json", CliFormat::json},
-      {"ndjson", CliFormat::ndjson},
-      {"csv", CliFormat::csv},
-      {"table", CliFormat::table}};
-  for (const auto& [name, format] : kFormats) {
-    if (text == name) {
-      out = format;
-      return true;
-    }
-  }
-  return false;
-}
-
-}  // namespace detail
-
-CliPlan plan_cli(const std::vector<std::string>& args) {
+CliPlan plan_one_shot_cli(const std::vector<std::string>& args) {
   CliPlan plan;
-  if (is_stream_command(args)) {
-    detail::StreamCommandSetup setup = setup_stream_command(args, nullptr);
-    plan.error = setup.error;
-    plan.streaming = setup.error.empty();
-    plan.stream_files = std::move(setup.stream_files);
-    plan.read_files = std::move(setup.read_files);
-    return plan;
-  }
   Command command = parse(args);
   if (!command.error.empty()) {
     plan.error = command.error;
@@ -341,76 +273,13 @@ CliPlan plan_cli(const std::vector<std::string>& args) {
   return plan;
 }
 
-CliOutput run_cli(const std::vector<std::string>& args, const CliInputs& inputs) {
-  if (is_stream_command(args)) {
-    // A host that reads everything up front: stream each whole file through a session.
-    CliSession session(args, inputs);
-    for (const std::string& path : plan_cli(args).stream_files) {
-      auto file = inputs.files.find(path);
-      if (file == inputs.files.end()) {
-        session.unreadable_file(path, "not readable");
-        continue;
-      }
-      session.begin_file(path);
-      session.write(file->second);
-      session.end_file();
-    }
-    return session.finish();
-  }
+CliOutput run_one_shot_cli(const std::vector<std::string>& args, const CliInputs& inputs) {
   Command command = parse(args);
   if (!command.error.empty()) return usage_error(command.error);
-  if (command.name == "help") return {kUsage, "", 0};
+  if (command.name == "help") return {detail::cli_usage(), "", 0};
   if (command.name == "version") return {kVersion, "", 0};
   if (command.name == "verify") return run_verify(command, inputs);
   return run_wrap(command, inputs);
-}
-
-CliSession::CliSession(const std::vector<std::string>& args, const CliInputs& inputs) {
-  if (!is_stream_command(args)) {
-    usage_error_ = "only events and logs read their input in chunks";
-    return;
-  }
-  detail::StreamCommandSetup setup = setup_stream_command(args, &inputs);
-  usage_error_ = std::move(setup.error);
-  command_ = std::move(setup.command);
-}
-
-CliSession::~CliSession() = default;
-
-// After a usage error there is no command; the calls do nothing and finish() reports it.
-void CliSession::begin_file(std::string_view path) {
-  if (command_) command_->begin_file(path);
-}
-void CliSession::write(std::string_view bytes) {
-  if (command_) command_->write(bytes);
-}
-void CliSession::end_file() {
-  if (command_) command_->end_file();
-}
-void CliSession::unreadable_file(std::string_view path, std::string_view reason) {
-  if (command_) command_->unreadable_file(path, reason);
-}
-CliOutput CliSession::finish() {
-  if (!command_) return usage_error(usage_error_);
-  return command_->finish();
-}
-
-std::string cli_progress_line(std::uint64_t done, std::uint64_t total) {
-  constexpr std::size_t kWidth = 30;
-  std::string line;
-  if (total == 0) {
-    line = detail::format_bytes(done);
-    line.append(" read");
-    return line;
-  }
-  std::uint64_t shown = std::min(done, total);
-  auto filled = static_cast<std::size_t>(shown * kWidth / total);
-  char percent[8];
-  std::snprintf(percent, sizeof percent, "%3u%%", static_cast<unsigned>(shown * 100 / total));
-  line.append("[").append(filled, '#').append(kWidth - filled, '.').append("] ");
-  line.append(percent).append("  ").append(detail::format_bytes(done));
-  line.append(" of ").append(detail::format_bytes(total));
-  return line;
 }
 
 }  // namespace clicktrail

@@ -39,6 +39,8 @@ struct StreamCommandSetup {
                                                     const CliInputs* inputs);
 
 [[nodiscard]] bool parse_cli_int(const std::string& text, std::int64_t& out);
+// The usage text (`clicktrail --help`).
+[[nodiscard]] const char* cli_usage();
 // "clicktrail: MESSAGE\n\nusage..." with exit code 2.
 [[nodiscard]] CliOutput cli_usage_error(const std::string& message);
 

@@ -20,7 +20,7 @@ import {
   parseSesEvents,
   reputation,
   suppressionDecision,
-} from 'clicktrail';
+} from 'clicktrail/backoffice';
 
 import { ROOT } from './helpers.js';
 

@@ -10,7 +10,6 @@ import {
   toBytes,
   writeInput,
 } from './core-io.js';
-import { createBackofficeApi, BACKOFFICE_NAMES } from './backoffice.js';
 
 export { ClicktrailError };
 
@@ -106,7 +105,6 @@ export function createApi(core) {
     recipientId: (address, secret) => core.recipientId(address, secret),
     hmacSha256: (key, message) =>
       core.hmacSha256Base64url(toBytes(key, 'key'), toBytes(message, 'message')),
-    ...createBackofficeApi(core),
     core,
   };
 }
@@ -121,25 +119,25 @@ const API_NAMES = [
   'verifyTrackingUrl',
   'recipientId',
   'hmacSha256',
-  ...BACKOFFICE_NAMES,
 ];
 
 /**
- * For hosts that load the core asynchronously on demand (browser, workerd): `init(...args)`
+ * For hosts that load a module asynchronously on demand (browser, workerd): `init(...args)`
  * calls `loadCore(...args)` once; the API functions throw a clear error until it has finished.
+ * `makeApi` and `names` default to the core API; the back-office entries pass their own.
  */
-export function createLazyEntry(loadCore) {
+export function createLazyEntry(loadCore, makeApi = createApi, names = API_NAMES) {
   let api = null;
   let loading = null;
   const entry = {
     init(...args) {
       loading ??= loadCore(...args).then((core) => {
-        api = createApi(core);
+        api = makeApi(core);
       });
       return loading;
     },
   };
-  for (const name of API_NAMES) {
+  for (const name of names) {
     entry[name] = (...args) => {
       if (!api) throw new Error('clicktrail: call and await init() first');
       return api[name](...args);

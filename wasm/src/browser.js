@@ -2,17 +2,9 @@
 // to init), once per page.
 import createClicktrailCore from '../dist/clicktrail-core.mjs';
 import { createLazyEntry, instantiateCore } from './api.js';
+import { compileWasm } from './browser-compile.js';
 
 export { ClicktrailError } from './api.js';
-
-async function compile(source) {
-  if (source instanceof WebAssembly.Module) return source;
-  const response = await fetch(source ?? new URL('../dist/clicktrail-core.wasm', import.meta.url));
-  if (!response.ok) throw new Error(`clicktrail: cannot load its .wasm (${response.status})`);
-  return WebAssembly.compileStreaming
-    ? WebAssembly.compileStreaming(response)
-    : WebAssembly.compile(await response.arrayBuffer());
-}
 
 /** `init(source?)`: source is a WebAssembly.Module or the URL of clicktrail-core.wasm. */
 export const {
@@ -26,16 +18,9 @@ export const {
   verifyTrackingUrl,
   recipientId,
   hmacSha256,
-  parseSesEvent,
-  parseSesEvents,
-  analyzeSesEvents,
-  suppressionDecision,
-  buildSuppressionList,
-  mergeSuppressionLists,
-  reputation,
-  engagement,
-  parseCloudFrontLog,
-  createCloudFrontLogParser,
-  createLogAggregator,
-  aggregateClicks,
-} = createLazyEntry(async (source) => instantiateCore(createClicktrailCore, await compile(source)));
+} = createLazyEntry(async (source) =>
+  instantiateCore(
+    createClicktrailCore,
+    await compileWasm(source ?? new URL('../dist/clicktrail-core.wasm', import.meta.url)),
+  ),
+);

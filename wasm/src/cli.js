@@ -4,10 +4,14 @@
 // streams for events/logs, and a progress line on a terminal.
 import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { core } from './node-core.js';
 import { writeInput } from './core-io.js';
 
 const args = process.argv.slice(2);
+// events and logs live in the back-office module, every other command in the core module.
+const batch = args[0] === 'events' || args[0] === 'logs';
+const core = batch
+  ? (await import('./node-backoffice.js')).backoffice
+  : (await import('./node-core.js')).core;
 const plan = core.cliPlan(args);
 const files = {};
 for (const path of plan.readFiles) {
@@ -123,7 +127,8 @@ async function runSession() {
   return result;
 }
 
-const result = plan.streaming ? await runSession() : core.cliRun(args, files, secret);
+// A batch command with a usage error still goes through a session, which reports it.
+const result = batch ? await runSession() : core.cliRun(args, files, secret);
 const out = Buffer.from(result.out.slice());
 process.stderr.write(result.err);
 process.stdout.write(out, () => process.exit(result.exitCode));

@@ -14,18 +14,6 @@ export const {
   verifyTrackingUrl,
   recipientId,
   hmacSha256,
-  parseSesEvent,
-  parseSesEvents,
-  analyzeSesEvents,
-  suppressionDecision,
-  buildSuppressionList,
-  mergeSuppressionLists,
-  reputation,
-  engagement,
-  parseCloudFrontLog,
-  createCloudFrontLogParser,
-  createLogAggregator,
-  aggregateClicks,
 } = createApi(core);
 
 /** Already initialised in Node; kept so code can call init() the same way on every host. */

@@ -18,18 +18,6 @@ export const {
   verifyTrackingUrl,
   recipientId,
   hmacSha256,
-  parseSesEvent,
-  parseSesEvents,
-  analyzeSesEvents,
-  suppressionDecision,
-  buildSuppressionList,
-  mergeSuppressionLists,
-  reputation,
-  engagement,
-  parseCloudFrontLog,
-  createCloudFrontLogParser,
-  createLogAggregator,
-  aggregateClicks,
 } = createLazyEntry(() =>
   instantiateCore(createClicktrailCore, wasmModule, { locateFile: (path) => path }),
 );

@@ -1,4 +1,5 @@
-// Types of the back-office API (wasm/src/backoffice.js): Amazon SES events and CloudFront logs.
+// `clicktrail/backoffice`: Amazon SES events and CloudFront logs (wasm/src/backoffice.js, on its
+// own WebAssembly module, clicktrail-backoffice.wasm).
 // Field lists follow cpp/include/clicktrail/ses.hpp, ses_analysis.hpp and aggregate.hpp.
 
 /** Text or bytes as received, or already parsed event objects. */
@@ -271,3 +272,7 @@ export function aggregateClicks(
   log: string | Uint8Array,
   options: AggregateOptions & { format: Exclude<AggregateFormat, 'records'>; daily?: boolean },
 ): { result: string; report: AggregateReport };
+
+export { ClicktrailError } from './index.js';
+/** Browsers and Workers: load the module once before the first call (a no-op in Node). */
+export function init(source?: WebAssembly.Module | string | URL): Promise<void>;

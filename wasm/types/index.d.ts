@@ -176,4 +176,3 @@ export function recipientId(address: string, secret: string): string;
 /** HMAC-SHA256 of `message` under `key`, base64url without padding. */
 export function hmacSha256(key: string | Uint8Array, message: string | Uint8Array): string;
 
-export * from './backoffice.js';

@@ -37,7 +37,7 @@ void worker;
 void lambda;
 
 // Back office: SES events and CloudFront logs.
-import { aggregateClicks, analyzeSesEvents, createLogAggregator, parseSesEvents, suppressionDecision } from 'clicktrail';
+import { aggregateClicks, analyzeSesEvents, createLogAggregator, parseSesEvents, suppressionDecision } from 'clicktrail/backoffice';
 const batch = parseSesEvents('{"eventType":"Send"}\n');
 const firstRecipient: string | undefined = batch.records[0]?.recipient;
 const analysis = analyzeSesEvents([], { suppression: { softBounceLimit: 3 }, reputation: { from: new Date(0) } });

@@ -44,6 +44,15 @@ struct CliOutput {
 [[nodiscard]] CliPlan plan_cli(const std::vector<std::string>& args);
 [[nodiscard]] CliOutput run_cli(const std::vector<std::string>& args, const CliInputs& inputs);
 
+// The same, for hosts that link one kind of command only (the two WebAssembly modules): the
+// one-shot commands (wrap, verify, help, version; anything else is a usage error) and the
+// batch commands (events, logs), which run through a CliSession.
+[[nodiscard]] bool is_batch_cli_command(const std::vector<std::string>& args);
+[[nodiscard]] CliPlan plan_one_shot_cli(const std::vector<std::string>& args);
+[[nodiscard]] CliOutput run_one_shot_cli(const std::vector<std::string>& args,
+                                         const CliInputs& inputs);
+[[nodiscard]] CliPlan plan_batch_cli(const std::vector<std::string>& args);
+
 namespace detail {
 class StreamCommand;
 }
