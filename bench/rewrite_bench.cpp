@@ -3,7 +3,6 @@
 // and JSON with --json. Medians of repeated runs; a memchr('<') pass over the same bytes is the
 // ceiling for any byte scanner.
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -13,10 +12,12 @@
 #include <vector>
 
 #include "clicktrail/rewrite.hpp"
+#include "timing.hpp"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using bench::median_seconds;
+using bench::sink;
 
 std::vector<std::string> read_emails(const std::string& root) {
   std::vector<std::filesystem::path> paths;
@@ -31,20 +32,6 @@ std::vector<std::string> read_emails(const std::string& root) {
   }
   return emails;
 }
-
-template <typename Work>
-double median_seconds(int runs, Work&& work) {
-  std::vector<double> times;
-  for (int i = 0; i < runs; ++i) {
-    auto start = Clock::now();
-    work();
-    times.push_back(std::chrono::duration<double>(Clock::now() - start).count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
-}
-
-std::size_t sink = 0;  // keeps the optimiser from dropping work
 
 }  // namespace
 

@@ -7,8 +7,6 @@
 // every line (parse only, no SES extraction). Ceiling: a memchr('\n') pass. Medians of 5 runs.
 //   bench-ses [--events N] [--data DIR] [--json] [--write FILE]
 // --write saves the generated NDJSON to FILE (for profiling or the CLI) instead of measuring.
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -21,10 +19,12 @@
 
 #include "clicktrail/ses.hpp"
 #include "json_reader.hpp"
+#include "timing.hpp"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using bench::median_seconds;
+using bench::sink;
 
 // Relative to the data directory; a mix of event types and of envelopes.
 constexpr const char* kExamples[] = {
@@ -116,20 +116,6 @@ std::string generate(const std::vector<Template>& templates, std::size_t events)
   }
   return ndjson;
 }
-
-template <typename Work>
-double median_seconds(int runs, Work&& work) {
-  std::vector<double> times;
-  for (int i = 0; i < runs; ++i) {
-    auto start = Clock::now();
-    work();
-    times.push_back(std::chrono::duration<double>(Clock::now() - start).count());
-  }
-  std::sort(times.begin(), times.end());
-  return times[times.size() / 2];
-}
-
-std::size_t sink = 0;  // keeps the optimiser from dropping work
 
 }  // namespace
 

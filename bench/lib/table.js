@@ -42,3 +42,14 @@ export function ratio(value) {
 export function kb(bytes) {
   return bytes === undefined || bytes === null ? '-' : `${(bytes / 1024).toFixed(1)} KB`;
 }
+
+/** The "targets (issue)" table every section that has targets prints: {target, measured, met}. */
+export const targetsTable = (rows) => ({
+  title: 'targets (issue)',
+  columns: [
+    { key: 'target', label: 'target' },
+    { key: 'measured', label: 'measured' },
+    { key: 'met', label: 'met' },
+  ],
+  rows,
+});

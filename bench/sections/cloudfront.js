@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nativeStale, wasmStale } from '../lib/freshness.js';
 import { groupedBarChart } from '../lib/plot.js';
-import { fmt, ratio } from '../lib/table.js';
+import { fmt, ratio, targetsTable } from '../lib/table.js';
 import { median, now } from '../lib/timing.js';
 
 export const name = 'cloudfront';
@@ -431,15 +431,7 @@ export async function run(ctx) {
         ],
         rows: rows.filter((r) => r.mbps_plain !== undefined || r.mbps_gzip !== undefined),
       },
-      {
-        title: 'targets (issue)',
-        columns: [
-          { key: 'target', label: 'target' },
-          { key: 'measured', label: 'measured' },
-          { key: 'met', label: 'met' },
-        ],
-        rows: targets,
-      },
+      targetsTable(targets),
       {
         title: 'output checks (untimed)',
         columns: [

@@ -15,7 +15,7 @@ import { normalizeSesEvents } from '../peers/ses-normalize.js';
 import { nativeStale, wasmStale } from '../lib/freshness.js';
 import { loadSesTemplates, sesBatch, sesBatchMix } from '../lib/ses-events.js';
 import { groupedBarChart } from '../lib/plot.js';
-import { fmt, ratio } from '../lib/table.js';
+import { fmt, ratio, targetsTable } from '../lib/table.js';
 import { median, now } from '../lib/timing.js';
 
 export const name = 'ses';
@@ -357,15 +357,7 @@ export async function run(ctx) {
         ],
         rows,
       },
-      {
-        title: 'targets (issue)',
-        columns: [
-          { key: 'target', label: 'target' },
-          { key: 'measured', label: 'measured' },
-          { key: 'met', label: 'met' },
-        ],
-        rows: targets,
-      },
+      targetsTable(targets),
       {
         title: 'clicktrail WASM vs the JS peer on one batch (untimed)',
         columns: [
