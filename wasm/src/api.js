@@ -5,8 +5,8 @@ import {
   ClicktrailError,
   callCore,
   decoder,
+  disposable,
   optionsJson,
-  registry,
   toBytes,
   writeInput,
 } from './core-io.js';
@@ -34,16 +34,22 @@ export function createApi(core) {
     return result.url;
   }
 
-  function createVerifier(keys, { allowedHosts } = {}) {
-    if (!Array.isArray(keys) || keys.length === 0) {
+  // A Verifier or Edge for `settings` (which hold the keys); throws when the core refuses them.
+  function keyedNative(NativeClass, settings) {
+    if (!Array.isArray(settings.keys) || settings.keys.length === 0) {
       throw new ClicktrailError('keys must be a non-empty array of {id, secret}', 'bad_input');
     }
-    const native = new core.Verifier(JSON.stringify({ keys, allowedHosts: allowedHosts ?? [] }));
+    const native = new NativeClass(JSON.stringify(settings));
     const error = native.error();
     if (error) {
       native.delete();
       throw new ClicktrailError(error, 'bad_input');
     }
+    return native;
+  }
+
+  function createVerifier(keys, { allowedHosts } = {}) {
+    const native = keyedNative(core.Verifier, { keys, allowedHosts: allowedHosts ?? [] });
     const verifier = {
       verify(url, now = Math.floor(Date.now() / 1000)) {
         if (typeof url !== 'string') throw new ClicktrailError('url must be a string', 'bad_input');
@@ -53,38 +59,20 @@ export function createApi(core) {
         const length = writeInput(core, url);
         return JSON.parse(callCore(() => native.verifyInput(length, now)));
       },
-      dispose() {
-        registry?.unregister(verifier);
-        native.delete();
-      },
     };
-    registry?.register(verifier, native, verifier);
-    return verifier;
+    return disposable(verifier, native);
   }
 
   // The per-request edge decision (cpp/include/clicktrail/edge.hpp) with the key schedules kept.
   function createEdge({ keys, allowedHosts = [], fullIp = false, basePath = '' } = {}) {
-    if (!Array.isArray(keys) || keys.length === 0) {
-      throw new ClicktrailError('keys must be a non-empty array of {id, secret}', 'bad_input');
-    }
-    const native = new core.Edge(JSON.stringify({ keys, allowedHosts, fullIp, basePath }));
-    const error = native.error();
-    if (error) {
-      native.delete();
-      throw new ClicktrailError(error, 'bad_input');
-    }
+    const native = keyedNative(core.Edge, { keys, allowedHosts, fullIp, basePath });
     const edge = {
       /** {action, status, location?, record, event?} for one request. */
       handle(method, url, userAgent = '', ip = '', nowMs = Date.now()) {
         return JSON.parse(callCore(() => native.handle(method, url, userAgent, ip, nowMs)));
       },
-      dispose() {
-        registry?.unregister(edge);
-        native.delete();
-      },
     };
-    registry?.register(edge, native, edge);
-    return edge;
+    return disposable(edge, native);
   }
 
   return {

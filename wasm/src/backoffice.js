@@ -1,7 +1,7 @@
 // The back-office API: Amazon SES events (parse, suppression, reputation, engagement) and
 // CloudFront access logs (parse, aggregate). The core does the work, one call per batch or
 // chunk; this layer only converts inputs and options and parses the JSON that comes back.
-import { ClicktrailError, callCore, decoder, registry, writeInput } from './core-io.js';
+import { ClicktrailError, callCore, decoder, disposable, writeInput } from './core-io.js';
 
 export const BACKOFFICE_NAMES = [
   'parseSesEvent',
@@ -154,13 +154,8 @@ export function createBackofficeApi(core) {
         if (error) throw new ClicktrailError(error, 'bad_input');
         return aggregator;
       },
-      dispose() {
-        registry?.unregister(aggregator);
-        native.delete();
-      },
     };
-    registry?.register(aggregator, native, aggregator);
-    return aggregator;
+    return disposable(aggregator, native);
   }
 
   function createParser() {
@@ -174,13 +169,8 @@ export function createBackofficeApi(core) {
       },
       end: () => hits(callCore(() => native.end())),
       report: () => JSON.parse(native.report()),
-      dispose() {
-        registry?.unregister(parser);
-        native.delete();
-      },
     };
-    registry?.register(parser, native, parser);
-    return parser;
+    return disposable(parser, native);
   }
 
   return {

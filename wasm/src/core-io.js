@@ -52,9 +52,19 @@ export function callCore(call) {
   }
 }
 
-// Embind objects own C++ memory: dispose() frees it at once; this registry frees what a caller
+// Embind objects own C++ memory: dispose() frees it at once; the registry frees what a caller
 // forgot when the wrapper is garbage-collected.
-export const registry =
+const registry =
   typeof FinalizationRegistry === 'function'
     ? new FinalizationRegistry((native) => native.delete())
     : null;
+
+/** Gives `wrapper` a dispose() that frees `native`, and frees it on collection otherwise. */
+export function disposable(wrapper, native) {
+  wrapper.dispose = () => {
+    registry?.unregister(wrapper);
+    native.delete();
+  };
+  registry?.register(wrapper, native, wrapper);
+  return wrapper;
+}
