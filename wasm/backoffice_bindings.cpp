@@ -4,7 +4,6 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
-#include <cmath>
 #include <memory>
 #include <string>
 
@@ -22,7 +21,7 @@ namespace {
 
 // A JS number to a time or level: NaN (or anything not finite) keeps `fallback`.
 std::int64_t integer_or(double value, std::int64_t fallback) {
-  if (!std::isfinite(value) || std::fabs(value) > 9007199254740991.0) return fallback;
+  if (!clicktrail::wasm::is_safe_integer(value)) return fallback;
   return static_cast<std::int64_t>(value);
 }
 

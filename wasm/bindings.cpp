@@ -3,7 +3,6 @@
 #include <emscripten/bind.h>
 #include <emscripten/val.h>
 
-#include <cmath>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -93,8 +92,7 @@ class Verifier {
   std::string error() const { return error_; }
   std::string verify(const std::string& url, double now_seconds) const {
     if (!verifier_) return R"({"ok":false,"error":"bad_input","message":"no keys"})";
-    // NaN or infinities would turn into an arbitrary integer and could switch expiry off.
-    if (!std::isfinite(now_seconds) || std::fabs(now_seconds) > 9007199254740991.0) {
+    if (!clicktrail::wasm::is_safe_integer(now_seconds)) {
       return R"({"ok":false,"error":"bad_input","message":"now must be a finite number of seconds"})";
     }
     return clicktrail::verify_result_to_json(
@@ -125,7 +123,7 @@ class Edge {
   std::string error() const { return error_; }
   std::string handle(const std::string& method, const std::string& url,
                      const std::string& user_agent, const std::string& ip, double now_ms) const {
-    if (!edge_ || !std::isfinite(now_ms) || std::fabs(now_ms) > 9007199254740991.0) {
+    if (!edge_ || !clicktrail::wasm::is_safe_integer(now_ms)) {
       return R"({"action":"error","status":500,"record":false})";
     }
     return edge_->handle({method, url, user_agent, ip, static_cast<std::int64_t>(now_ms)});

@@ -4,6 +4,7 @@
 #pragma once
 #include <emscripten/val.h>
 
+#include <cmath>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -21,6 +22,11 @@ std::string_view input_bytes(std::size_t length);
 emscripten::val bytes_view(const std::string& bytes);
 // Moves `bytes` into the output buffer and returns a view of it.
 emscripten::val output_view(std::string bytes);
+// Whether a JS number is finite and within ±(2^53 - 1), so it converts to an integer exactly
+// (NaN or infinities would turn into arbitrary integers and could, say, switch expiry off).
+inline bool is_safe_integer(double value) {
+  return !std::isnan(value) && value >= -9007199254740991.0 && value <= 9007199254740991.0;
+}
 // Gives back a buffer's memory when it grew large, so one big input does not pin memory in a
 // long-lived isolate.
 void release_if_large(std::string& buffer);
