@@ -3,6 +3,7 @@
 // the core), with Node doing the I/O: whole files for wrap/verify, chunked and gunzipped
 // streams for events/logs, and a progress line on a terminal.
 import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { writeInput } from './core-io.js';
 
@@ -54,7 +55,6 @@ function createProgress(total) {
 async function streamFile(session, path, onRaw) {
   const raw = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
   let rawBytes = 0;
-  let gunzip = null;
   const feed = (chunk) => {
     const length = writeInput(core, chunk);
     session.write(length);
@@ -70,25 +70,15 @@ async function streamFile(session, path, onRaw) {
   session.beginFile(path);
   try {
     if (first.done) return rawBytes;
-    if (first.value.length >= 2 && first.value[0] === 0x1f && first.value[1] === 0x8b) {
-      gunzip = createGunzip();
-      const input = (async function* all() {
-        yield first.value;
-        yield* chunks;
-      })();
-      const pump = (async () => {
-        for await (const chunk of input) {
-          if (!gunzip.write(chunk)) await new Promise((resolve) => gunzip.once('drain', resolve));
-        }
-        gunzip.end();
-      })();
-      pump.catch((error) => gunzip.destroy(error));
-      for await (const chunk of gunzip) feed(chunk);
-      await pump;
-    } else {
-      feed(first.value);
-      for await (const chunk of chunks) feed(chunk);
-    }
+    const all = (async function* all() {
+      yield first.value;
+      yield* chunks;
+    })();
+    const consume = async (source) => {
+      for await (const chunk of source) feed(chunk);
+    };
+    const gzip = first.value.length >= 2 && first.value[0] === 0x1f && first.value[1] === 0x8b;
+    await (gzip ? pipeline(all, createGunzip(), consume) : consume(all));
     return rawBytes;
   } finally {
     session.endFile();
