@@ -4,6 +4,7 @@
 #include <random>
 
 #include "clicktrail/aggregate.hpp"
+#include "cloudfront_test_log.hpp"
 #include "test_support.hpp"
 
 using clicktrail::AggregateOptions;
@@ -11,19 +12,11 @@ using clicktrail::CloudFrontLogAggregator;
 
 namespace {
 
-const char* kHeader =
-    "#Version: 1.0\n"
-    "#Fields: date time c-ip cs-method cs-uri-stem sc-status cs(User-Agent) cs-uri-query\n";
-const std::string kHuman = "Mozilla/5.0%20(X11;%20Linux%20x86_64)%20Firefox/126.0";
-const std::string kC1 = "oid=o1&cid=c1&pid=p1&ch=email&cr=hero&s=600x200";
-const std::string kC2 = "oid=o1&cid=c2&pid=p1&ch=email&cr=hero&s=600x200";
-
-std::string row(const std::string& date, const std::string& time, const std::string& ip,
-                const std::string& method, const std::string& path, int status,
-                const std::string& agent, const std::string& query) {
-  return date + "\t" + time + "\t" + ip + "\t" + method + "\t" + path + "\t" +
-         std::to_string(status) + "\t" + agent + "\t" + query + "\n";
-}
+const char* kHeader = test_support::kLogHeader;
+const std::string& kHuman = test_support::kHumanAgent;
+const std::string& kC1 = test_support::kCampaign1;
+const std::string& kC2 = test_support::kCampaign2;
+constexpr auto row = test_support::log_row;
 
 // Lines 3..17 of the hand-computed case; the comments give what each one counts as.
 std::string day_one() {

@@ -5,6 +5,7 @@
 
 #include "clicktrail/aggregate.hpp"
 #include "clicktrail/hyperloglog.hpp"
+#include "cloudfront_test_log.hpp"
 #include "test_support.hpp"
 
 using clicktrail::AggregateOptions;
@@ -16,19 +17,17 @@ using clicktrail::HyperLogLog;
 
 namespace {
 
-const char* kHeader =
-    "#Version: 1.0\n"
-    "#Fields: date time c-ip cs-method cs-uri-stem sc-status cs(User-Agent) cs-uri-query\n";
-const std::string kHuman = "Mozilla/5.0%20(X11;%20Linux%20x86_64)%20Firefox/126.0";
-const std::string kC1 = "oid=o1&cid=c1&pid=p1&ch=email&cr=hero&s=600x200";
-const std::string kC2 = "oid=o1&cid=c2&pid=p1&ch=email&cr=hero&s=600x200";
+const char* kHeader = test_support::kLogHeader;
+const std::string& kC1 = test_support::kCampaign1;
+const std::string& kC2 = test_support::kCampaign2;
 const std::string kLongLink = "long-link-identifier-0123456789";
 
+// A hit from a browser.
 std::string hit(const std::string& date, const std::string& time, const std::string& ip,
                 const std::string& method, const std::string& path, int status,
                 const std::string& query) {
-  return date + "\t" + time + "\t" + ip + "\t" + method + "\t" + path + "\t" +
-         std::to_string(status) + "\t" + kHuman + "\t" + query + "\n";
+  return test_support::log_row(date, time, ip, method, path, status, test_support::kHumanAgent,
+                               query);
 }
 
 // Clicks held for burst detection in every way the held-click bookkeeping can go: out of
