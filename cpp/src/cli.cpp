@@ -189,16 +189,6 @@ CliOutput usage_error(const std::string& message) {
   return detail::cli_usage_error(message);
 }
 
-bool is_stream_command(const std::vector<std::string>& args) {
-  return !args.empty() && (args[0] == "events" || args[0] == "logs");
-}
-
-detail::StreamCommandSetup setup_stream_command(const std::vector<std::string>& args,
-                                                const CliInputs* inputs) {
-  return args[0] == "events" ? detail::setup_events_command(args, inputs)
-                             : detail::setup_logs_command(args, inputs);
-}
-
 CliOutput run_wrap(Command& command, const CliInputs& inputs) {
   RewriteOptions& options = command.options;
   if (options.mode == RewriteMode::wrap) {

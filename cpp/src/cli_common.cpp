@@ -67,4 +67,15 @@ bool parse_cli_format(std::string_view text, CliFormat& out) {
   return false;
 }
 
+std::string StreamCommand::setup_error_lines() const {
+  std::string lines;
+  for (const auto& message : setup_errors_) lines += "clicktrail: " + message + "\n";
+  return lines;
+}
+
+int StreamCommand::exit_code(bool strict, std::uint64_t rejected) const {
+  if (!setup_errors_.empty()) return 2;
+  return strict && rejected > 0 ? 1 : 0;
+}
+
 }  // namespace clicktrail::detail

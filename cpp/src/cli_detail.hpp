@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "clicktrail/cli.hpp"
@@ -17,8 +18,23 @@ class StreamCommand {
   virtual void begin_file(std::string_view path) = 0;
   virtual void write(std::string_view bytes) = 0;
   virtual void end_file() = 0;
-  virtual void unreadable_file(std::string_view path, std::string_view reason) = 0;
   virtual CliOutput finish() = 0;
+
+  // A file (input, stored list, partial aggregate) that could not be used: reported on stderr
+  // and exit code 2, after the rest has been processed.
+  void add_setup_error(std::string message) { setup_errors_.push_back(std::move(message)); }
+  void unreadable_file(std::string_view path, std::string_view reason) {
+    add_setup_error("cannot read '" + std::string(path) + "': " + std::string(reason));
+  }
+
+ protected:
+  // "clicktrail: MESSAGE\n" for each setup error.
+  std::string setup_error_lines() const;
+  // 2 after a setup error; else 1 when --strict and something was rejected; else 0.
+  int exit_code(bool strict, std::uint64_t rejected) const;
+
+ private:
+  std::vector<std::string> setup_errors_;
 };
 
 // Output formats of the batch commands.

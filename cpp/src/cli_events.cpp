@@ -140,7 +140,6 @@ class EventsCommand final : public StreamCommand {
   explicit EventsCommand(EventsArgs args) : args_(std::move(args)) {}
 
   void add_stored_list(SuppressionList list) { stored_ = merge_suppression_lists(stored_, list); }
-  void add_setup_error(std::string message) { setup_errors_.push_back(std::move(message)); }
 
   void begin_file(std::string_view path) override {
     path_ = path;
@@ -162,9 +161,6 @@ class EventsCommand final : public StreamCommand {
     for (auto& notice : batch.notices) notices_.emplace_back(file, std::move(notice));
     for (auto& rejection : batch.rejections) rejections_.emplace_back(file, std::move(rejection));
   }
-  void unreadable_file(std::string_view path, std::string_view reason) override {
-    setup_errors_.push_back("cannot read '" + std::string(path) + "': " + std::string(reason));
-  }
 
   CliOutput finish() override {
     CliOutput output;
@@ -175,10 +171,7 @@ class EventsCommand final : public StreamCommand {
       output.out = reports_output(reports > 1);
     }
     output.err = problems();
-    if (!setup_errors_.empty())
-      output.exit_code = 2;
-    else if (args_.strict && rejected_ > 0)
-      output.exit_code = 1;
+    output.exit_code = exit_code(args_.strict, rejected_);
     return output;
   }
 
@@ -451,8 +444,7 @@ class EventsCommand final : public StreamCommand {
 
   // Notices, rejections and the summary, for stderr.
   std::string problems() const {
-    std::string err;
-    for (const auto& message : setup_errors_) err += "clicktrail: " + message + "\n";
+    std::string err = setup_error_lines();
     for (const auto& [file, n] : notices_) {
       err += "clicktrail: " + paths_[file] + ":" + std::to_string(n.line) +
              ": notice: " + std::string(to_string(n.kind));
@@ -480,7 +472,6 @@ class EventsCommand final : public StreamCommand {
 
   EventsArgs args_;
   SuppressionList stored_;
-  std::vector<std::string> setup_errors_;
   std::string path_, text_;
   std::vector<std::string> paths_;
   std::size_t seen_ = 0, accepted_ = 0, rejected_ = 0;

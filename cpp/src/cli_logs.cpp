@@ -68,7 +68,6 @@ class LogsCommand final : public StreamCommand {
  public:
   explicit LogsCommand(LogsArgs args) : args_(std::move(args)), aggregator_(args_.options) {}
 
-  void add_setup_error(std::string message) { setup_errors_.push_back(std::move(message)); }
   bool merge_partial(std::string_view text, std::string* error) {
     return aggregator_.merge_serialized(text, error);
   }
@@ -94,19 +93,13 @@ class LogsCommand final : public StreamCommand {
     }
     parser_.reset();
   }
-  void unreadable_file(std::string_view path, std::string_view reason) override {
-    setup_errors_.push_back("cannot read '" + std::string(path) + "': " + std::string(reason));
-  }
 
   CliOutput finish() override {
     aggregator_.finish();
     CliOutput output;
     output.out = rows_output();
     output.err = problems();
-    if (!setup_errors_.empty())
-      output.exit_code = 2;
-    else if (args_.strict && totals_.rejected > 0)
-      output.exit_code = 1;
+    output.exit_code = exit_code(args_.strict, totals_.rejected);
     return output;
   }
 
@@ -140,8 +133,7 @@ class LogsCommand final : public StreamCommand {
   }
 
   std::string problems() const {
-    std::string err;
-    for (const auto& message : setup_errors_) err += "clicktrail: " + message + "\n";
+    std::string err = setup_error_lines();
     for (const auto& line : line_errors_) err += "clicktrail: " + line + "\n";
     if (totals_.rejected > line_errors_.size()) {
       err += "clicktrail: ... " + group_thousands(totals_.rejected - line_errors_.size()) +
@@ -168,7 +160,6 @@ class LogsCommand final : public StreamCommand {
   std::size_t files_ = 0;
   CloudFrontStats totals_;
   std::vector<std::string> line_errors_;
-  std::vector<std::string> setup_errors_;
 };
 
 }  // namespace
