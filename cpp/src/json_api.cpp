@@ -84,6 +84,7 @@ Result<RewriteOptions, RewriteError> rewrite_options_from_json(std::string_view 
   read.string("creative", f.creative);
   read.string("size", f.size);
   read.integer("expiresAt", f.expires_at);
+  read.boolean("sign", options.sign);
   read.boolean("trackClicks", options.track_clicks);
   read.boolean("openPixel", options.open_pixel);
   read.boolean("linkify", options.linkify);
@@ -123,6 +124,7 @@ std::string rewrite_report_to_json(const RewriteReport& report, const std::strin
     if (!link.tracked_url.empty()) json.member("trackedUrl", link.tracked_url);
     json.member("linkified", link.linkified);
     json.member("conditionalComment", link.in_conditional_comment);
+    if (link.content != LinkContent::none) json.member("content", to_string(link.content));
     json.member("offset", link.offset).member("line", link.line);
     json.end_object();
   }

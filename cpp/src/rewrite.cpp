@@ -52,6 +52,22 @@ std::string_view to_string(LinkReason reason) {
   return "unknown";
 }
 
+std::string_view to_string(LinkContent content) {
+  switch (content) {
+    case LinkContent::none:
+      return "";
+    case LinkContent::text:
+      return "text";
+    case LinkContent::image:
+      return "image";
+    case LinkContent::image_without_alt:
+      return "image_without_alt";
+    case LinkContent::empty:
+      return "empty";
+  }
+  return "";
+}
+
 namespace {
 
 struct Edit {
@@ -156,6 +172,7 @@ class LinkRewriter::Impl {
       out += pixel_markup();
       place_pixel(total_input_);
     }
+    finish_anchor();  // an <a> the document never closed
     if (over_limit_ > 0) {
       add_warning("link_limit",
                   std::to_string(over_limit_) + " link(s) past the limit of " +
@@ -201,6 +218,14 @@ class LinkRewriter::Impl {
     std::size_t line = 1;
   };
 
+  // What the open <a> has shown so far; decided into its report entry at </a>.
+  struct AnchorContent {
+    std::optional<std::size_t> link;  // the <a>'s entry in report_.links
+    bool text = false;
+    bool image = false;
+    bool image_without_alt = false;
+  };
+
   struct LinkState {
     int index = 0;
     detail::LinkDecision decision;
@@ -243,15 +268,24 @@ class LinkRewriter::Impl {
     std::size_t line = line_at(tokenizer, context, token.range.begin);
     switch (token.kind) {
       case TokenKind::text:
+        if (anchor_.link && !is_blank(tokenizer.bytes(token.range))) anchor_.text = true;
         rewrite_text_token(token, tokenizer, context, edits);
         break;
       case TokenKind::start_tag:
       case TokenKind::end_tag: {
         LowerName lower(tokenizer.bytes(token.name));
         std::string_view name = lower.view();
-        if (name == "a") context.in_anchor = token.kind == TokenKind::start_tag;
+        if (name == "a") {
+          context.in_anchor = token.kind == TokenKind::start_tag;
+          finish_anchor();
+        }
         if (token.kind == TokenKind::start_tag && is_link_element(name)) {
+          std::size_t reported = report_.links.size();
           rewrite_link_tag(token, tokenizer, context, name, line, edits);
+          if (name == "a" && report_.links.size() > reported) anchor_ = {reported};
+        } else if (token.kind == TokenKind::start_tag && name == "img" && anchor_.link) {
+          anchor_.image = true;
+          if (!has_alt_text(token, tokenizer)) anchor_.image_without_alt = true;
         } else if (token.kind == TokenKind::end_tag && name == "body" && !context.conditional &&
                    options_.open_pixel && !pixel_placed_ && !holding_after_body_) {
           // The pixel goes here unless a placeholder follows: hold the rest until we know.
@@ -503,6 +537,37 @@ class LinkRewriter::Impl {
     return state;
   }
 
+  static bool is_blank(std::string_view text) {
+    return text.find_first_not_of(" \t\n\r\f") == std::string_view::npos;
+  }
+
+  static bool has_alt_text(const Token& token, const Tokenizer& tokenizer) {
+    for (const html::Attribute& attribute : token.attributes) {
+      if (LowerName(tokenizer.bytes(attribute.name)).view() == "alt") {
+        return !is_blank(
+            decode_entities(tokenizer.bytes(attribute.value), EntityContext::attribute));
+      }
+    }
+    return false;
+  }
+
+  // Decides the content of the <a> that just ended; an image-only link without alt text is
+  // reported, since with images off (or in a screen reader) it has nothing to click.
+  void finish_anchor() {
+    if (!anchor_.link) return;
+    LinkReport& link = report_.links[*anchor_.link];
+    link.content = anchor_.text                ? LinkContent::text
+                   : anchor_.image_without_alt ? LinkContent::image_without_alt
+                   : anchor_.image             ? LinkContent::image
+                                               : LinkContent::empty;
+    if (link.content == LinkContent::image_without_alt) {
+      add_warning("image_without_alt",
+                  "an image-only link has no alt text: with images off nothing shows where it goes",
+                  link.offset, link.line);
+    }
+    anchor_ = {};
+  }
+
   void report_link(const LinkState& state, const std::string& url, std::string_view element,
                    const Tags& tags, bool linkified, std::size_t offset, std::size_t line,
                    bool conditional) {
@@ -580,6 +645,7 @@ class LinkRewriter::Impl {
   std::size_t first_over_limit_line_ = 0;
   std::size_t total_input_ = 0;
   std::optional<LastLink> last_link_;
+  AnchorContent anchor_;
 };
 
 namespace {
@@ -606,9 +672,15 @@ Result<std::optional<TrackingUrlBuilder>, RewriteError> make_builder(RewriteOpti
   }
   if (options.mode == RewriteMode::ses) return std::optional<TrackingUrlBuilder>{};
   if (!options.recipient_address.empty()) {
+    if (!options.sign) {
+      return Error<RewriteError>{RewriteError::bad_options,
+                                 "an unsigned preview cannot hash a recipient address (that needs "
+                                 "the secret): pass recipientId instead"};
+    }
     options.fields.recipient_id = recipient_id_for(options.recipient_address, options.key.secret);
   }
-  auto builder = TrackingUrlBuilder::create(options.base_url, options.key);
+  auto builder = options.sign ? TrackingUrlBuilder::create(options.base_url, options.key)
+                              : TrackingUrlBuilder::create_unsigned(options.base_url);
   if (!builder) return Error<RewriteError>{RewriteError::bad_options, builder.error().message};
   return std::optional<TrackingUrlBuilder>(std::move(builder.value()));
 }

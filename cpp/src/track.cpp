@@ -178,6 +178,16 @@ Result<TrackingUrlBuilder, TrackError> TrackingUrlBuilder::create(std::string_vi
   if (std::string problem = key_problem(std::span(&key, 1)); !problem.empty()) {
     return Error<TrackError>{TrackError::bad_input, problem};
   }
+  auto builder = create_unsigned(base_url);
+  if (builder) {
+    builder.value().key_id_ = std::move(key.id);
+    builder.value().hmac_.emplace(key.secret);
+  }
+  return builder;
+}
+
+Result<TrackingUrlBuilder, TrackError> TrackingUrlBuilder::create_unsigned(
+    std::string_view base_url) {
   while (!base_url.empty() && base_url.back() == '/') base_url.remove_suffix(1);
   if (check_redirect_target(base_url) != TargetProblem::none) {
     return Error<TrackError>{TrackError::bad_input,
@@ -206,8 +216,6 @@ Result<TrackingUrlBuilder, TrackError> TrackingUrlBuilder::create(std::string_vi
       (scheme == "https" && parts->port == "443") || (scheme == "http" && parts->port == "80");
   if (!parts->port.empty() && !default_port) builder.base_ += ":" + std::string(parts->port);
   builder.base_ += parts->path;
-  builder.key_id_ = std::move(key.id);
-  builder.hmac_.emplace(key.secret);
   return builder;
 }
 
@@ -230,15 +238,13 @@ std::string TrackingUrlBuilder::build(Endpoint endpoint, const TrackingFields& f
 
   RawParams params;
   for (int i = 0; i < kSig; ++i) {
-    bool required = i == kKid || (i == kR && endpoint == Endpoint::click);
+    bool required = (i == kKid && hmac_) || (i == kR && endpoint == Endpoint::click);
     if (required || !encoded[i].empty()) params[i] = encoded[i];
   }
   std::string prefix = base_;
   prefix += endpoint == Endpoint::click ? kClickPath : kPixelPath;
 
-  std::string signature = sign(*hmac_, signed_message(prefix, params));
-
-  std::string url = std::move(prefix);
+  std::string url = prefix;
   char separator = '?';
   for (int i = 0; i < kSig; ++i) {
     if (!params[i]) continue;
@@ -248,8 +254,10 @@ std::string TrackingUrlBuilder::build(Endpoint endpoint, const TrackingFields& f
     url += *params[i];
     separator = '&';
   }
-  url += "&sig=";
-  url += signature;
+  if (hmac_) {
+    url += "&sig=";
+    url += sign(*hmac_, signed_message(prefix, params));
+  }
   return url;
 }
 

@@ -434,3 +434,50 @@ TEST_CASE("regressions from review", "[rewrite][review]") {
     CHECK_FALSE(rewrite_links("x", tags).ok());
   }
 }
+
+TEST_CASE("an unsigned preview wraps links without a key and refuses a recipient address",
+          "[rewrite]") {
+  RewriteOptions options;
+  options.base_url = std::string(kBase);
+  options.sign = false;
+  options.fields.message_id = "m1";
+  auto result = rewrite("<a href=\"https://x.example/a\">A</a>", options);
+  REQUIRE(result.report.links.size() == 1);
+  CHECK(result.report.links[0].reason == LinkReason::tracked);
+  CHECK(
+      result.output.find("\"https://t.example.com/c?mid=m1&amp;li=0&amp;r=https://x.example/a\"") !=
+      std::string::npos);
+  CHECK(result.output.find("sig=") == std::string::npos);
+
+  options.recipient_address = "someone@example.com";
+  auto refused = rewrite_links("<a href=\"https://x.example/a\">A</a>", options);
+  REQUIRE_FALSE(refused.ok());
+  CHECK(refused.error().message.find("recipientId") != std::string::npos);
+}
+
+TEST_CASE("an <a> reports what it shows, and an image-only link without alt text is warned about",
+          "[rewrite]") {
+  auto result = rewrite(
+      "<a href=\"https://x.example/1\">Shop <b>now</b></a>\n"
+      "<a href=\"https://x.example/2\"><img src=\"b.png\" alt=\"Spring sale\"></a>\n"
+      "<a href=\"https://x.example/3\">\n  <img src=\"c.png\" alt=\" \"></a>\n"
+      "<a href=\"https://x.example/4\"><img src=\"d.png\"> Shop</a>\n"
+      "<a href=\"https://x.example/5\"> </a><area href=\"https://x.example/6\">\n"
+      "<a href=\"mailto:a@example.com\"><img src=\"e.png\"></a>\n"
+      "<a href=\"https://x.example/7\"><img src=\"f.png\" alt=\"&#32;\">");
+  REQUIRE(result.report.links.size() == 8);
+  auto content = [&](int i) { return std::string(to_string(result.report.links[i].content)); };
+  CHECK(content(0) == "text");
+  CHECK(content(1) == "image");
+  CHECK(content(2) == "image_without_alt");
+  CHECK(content(3) == "text");
+  CHECK(content(4) == "empty");
+  CHECK(content(5).empty());  // <area>: not an anchor with content
+  CHECK(content(6) == "image_without_alt");
+  CHECK(content(7) == "image_without_alt");  // never closed: decided at the end
+  std::vector<std::size_t> warned;
+  for (const RewriteWarning& warning : result.report.warnings) {
+    if (warning.code == "image_without_alt") warned.push_back(warning.line);
+  }
+  CHECK(warned == std::vector<std::size_t>{3, 7, 8});
+}

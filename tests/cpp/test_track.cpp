@@ -258,3 +258,22 @@ TEST_CASE("every URL the builder makes, the verifier reads", "[track][review]") 
     CHECK(url.error().code == TrackError::bad_target);
   }
 }
+
+TEST_CASE("an unsigned preview URL carries the fields but can never verify", "[track]") {
+  auto unsigned_builder = TrackingUrlBuilder::create_unsigned("https://t.example.com/");
+  REQUIRE(unsigned_builder.ok());
+  std::string target = "https://shop.example.com/p?id=1";
+  std::string url = unsigned_builder->click_url(email_fields(), target).value();
+  CHECK(url.starts_with("https://t.example.com/c?mid=0100018f-msg&"));
+  CHECK(url.find("kid=") == std::string::npos);
+  CHECK(url.find("sig=") == std::string::npos);
+  auto verified = verify_tracking_url(url, std::span(&kKey, 1), {kNow, {}});
+  REQUIRE_FALSE(verified.ok());
+  CHECK(verified.error().code == TrackError::malformed);
+
+  // The same fields signed differ only by the key id and signature appended.
+  std::string signed_url = builder().click_url(email_fields(), target).value();
+  CHECK(signed_url.starts_with(url + "&kid=k1&sig="));
+  CHECK(unsigned_builder->pixel_url(email_fields()).find("sig=") == std::string::npos);
+  CHECK_FALSE(TrackingUrlBuilder::create_unsigned("javascript:alert(1)").ok());
+}

@@ -589,3 +589,23 @@ describe('createEdge refuses keys and allowlists that would fail silently', () =
     edge.dispose();
   });
 });
+
+describe('browser previews', () => {
+  test('an unsigned preview needs no secret and its links never verify', () => {
+    const html = '<a href="https://shop.example.com/a"><img src="a.png"></a>';
+    const preview = rewriteLinks(html, { baseUrl: BASE_URL, sign: false, messageId: 'm1' });
+    const [link] = preview.links;
+    assert.equal(link.tracked, true);
+    assert.doesNotMatch(link.trackedUrl, /[?&](sig|kid)=/);
+    assert.equal(link.content, 'image_without_alt');
+    assert.deepEqual(preview.warnings.map((w) => w.code), ['image_without_alt']);
+    assert.equal(verifyTrackingUrl(link.trackedUrl, KEYS).error, 'malformed');
+    // The signed URL is the preview's plus the key id and the signature.
+    const signed = rewriteLinks(html, wrapOptions());
+    assert.ok(signed.links[0].trackedUrl.startsWith(`${link.trackedUrl}&kid=${KEY_ID}&sig=`));
+    assert.throws(
+      () => rewriteLinks(html, { baseUrl: BASE_URL, sign: false, recipient: 'a@example.com' }),
+      /recipientId/,
+    );
+  });
+});

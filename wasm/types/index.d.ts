@@ -10,6 +10,11 @@ export interface RewriteOptions {
   keyId?: string;
   /** HMAC key, at least 16 bytes. Never send it to a browser. */
   secret?: string;
+  /**
+   * false: an unsigned preview (no keyId or secret needed, e.g. in a browser). Its URLs carry no
+   * `kid` and no `sig`, so the edge refuses them; pass `recipientId`, not `recipient`.
+   */
+  sign?: boolean;
   messageId?: string;
   /** A recipient address: only its keyed hash goes into URLs. */
   recipient?: string;
@@ -65,6 +70,11 @@ export interface LinkReport {
   trackedUrl?: string;
   linkified: boolean;
   conditionalComment: boolean;
+  /**
+   * `<a>` only: what the reader sees. `image_without_alt` (images only, one without alt text)
+   * also gives an `image_without_alt` warning.
+   */
+  content?: 'text' | 'image' | 'image_without_alt' | 'empty';
   /** Byte offset of the tag (or URL text) in the UTF-8 input. */
   offset: number;
   line: number;

@@ -17,8 +17,8 @@ namespace clicktrail {
 // {"mode":"wrap"|"ses", "baseUrl", "keyId", "secret", "messageId", "recipient" (an address,
 //  hashed), "recipientId" (already opaque), "orderId", "campaignId", "publicationId", "channel",
 //  "creative", "size", "tags" ({"k":"v"} or "k:v;k2:v2"), "expiresAt" (epoch seconds),
-//  "trackClicks", "openPixel", "linkify" (booleans), "maxLinks", "openTrackerPlaceholder",
-//  "unsubscribeUrls" ([...])}
+//  "sign" (false: unsigned preview), "trackClicks", "openPixel", "linkify" (booleans), "maxLinks",
+//  "openTrackerPlaceholder", "unsubscribeUrls" ([...])}
 // Unknown keys are ignored; a key with the wrong type is an error naming it.
 [[nodiscard]] Result<RewriteOptions, RewriteError> rewrite_options_from_json(std::string_view json);
 

@@ -21,8 +21,12 @@ enum class RewriteMode {
 
 struct RewriteOptions {
   RewriteMode mode = RewriteMode::wrap;
-  std::string base_url;   // wrap mode: "https://t.example.com"
-  SigningKey key;         // wrap mode
+  std::string base_url;  // wrap mode: "https://t.example.com"
+  SigningKey key;        // wrap mode, when signing
+  // false: an unsigned preview (no key or secret needed, as in a browser). Its URLs carry no
+  // "kid" and no "sig", so the edge refuses them; a recipient address cannot be hashed without
+  // the secret, so only fields.recipient_id is allowed.
+  bool sign = true;
   TrackingFields fields;  // message id, campaign fields, expiry; link index and tags are per link
   // A recipient address: hashed into fields.recipient_id with the key (the address itself never
   // appears in a URL). Leave empty to use fields.recipient_id as given.
@@ -56,6 +60,10 @@ enum class LinkReason {
 };
 [[nodiscard]] std::string_view to_string(LinkReason reason);
 
+// What an <a> shows the reader, for the image-only check ("" for every other kind of link).
+enum class LinkContent { none, text, image, image_without_alt, empty };
+[[nodiscard]] std::string_view to_string(LinkContent content);
+
 struct LinkReport {
   int index = 0;         // shared by the Outlook (VML) and the HTML copy of one button
   std::string url;       // the href as the browser sees it (character references decoded)
@@ -66,7 +74,10 @@ struct LinkReport {
   std::string tracked_url;              // wrap mode, tracked links: the signed click URL
   bool linkified = false;               // was plain text
   bool in_conditional_comment = false;  // inside <!--[if mso]> ... <![endif]-->
-  std::size_t offset = 0;               // byte offset of the tag (or of the URL text) in the input
+  // <a> only: text, image (images only, each with alt text), image_without_alt (images only, one
+  // without alt: nothing to read or click with images off), empty.
+  LinkContent content = LinkContent::none;
+  std::size_t offset = 0;  // byte offset of the tag (or of the URL text) in the input
   std::size_t line = 1;
 };
 

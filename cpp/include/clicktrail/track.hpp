@@ -56,6 +56,9 @@ struct TrackingUrlBuilder {
   // "https://t.example.com" or with a path prefix "https://example.com/t"; lower-cased scheme
   // and host, no trailing '/', no query.
   static Result<TrackingUrlBuilder, TrackError> create(std::string_view base_url, SigningKey key);
+  // For previews where no secret may be (a browser): URLs without "kid" and "sig", which the
+  // edge refuses as malformed, so a preview link can never redirect.
+  static Result<TrackingUrlBuilder, TrackError> create_unsigned(std::string_view base_url);
 
   // `target` must already be RFC 3986 conformant (see normalize_url) and a safe redirect
   // target; otherwise bad_target.
@@ -68,7 +71,7 @@ struct TrackingUrlBuilder {
   std::string build(Endpoint endpoint, const TrackingFields& fields, std::string_view target) const;
   std::string base_;
   std::string key_id_;
-  std::optional<HmacSha256> hmac_;  // the key schedule, computed once per builder
+  std::optional<HmacSha256> hmac_;  // the key schedule, computed once; empty when unsigned
 };
 
 // Why a set of keys is unusable, or "" when it is fine: ids of 1-64 characters of
