@@ -1,0 +1,181 @@
+// What the composer shows about an email, computed from the core's rewrite report: one row per
+// link (the Outlook VML copy of a button shares its row with the HTML copy), why each link is or
+// is not tracked, where the open pixel went, and the edit that opts a link out in the source.
+// No DOM here, so Node's test runner covers it.
+
+// Why a link is not tracked, in the author's words. `tone` picks the row's colour and icon
+// (always with the text): tracked, skipped (fine as it is), blocked (a problem to fix).
+const REASONS = {
+  tracked: { tone: 'tracked', text: 'Tracked' },
+  mailto: { tone: 'skipped', text: 'Not tracked: mailto: link' },
+  tel: { tone: 'skipped', text: 'Not tracked: tel: link' },
+  sms: { tone: 'skipped', text: 'Not tracked: sms: link' },
+  fragment: { tone: 'skipped', text: 'Not tracked: link within the email (#)' },
+  empty: { tone: 'blocked', text: 'Not tracked: empty link' },
+  relative: { tone: 'blocked', text: 'Not tracked: relative link (no host to go to)' },
+  other_scheme: { tone: 'skipped', text: 'Not tracked: not an http(s) link' },
+  unsafe_scheme: { tone: 'blocked', text: 'Blocked: javascript:, data: or vbscript: link' },
+  template_tag: { tone: 'skipped', text: 'Not tracked: merge tag in the URL' },
+  opted_out: { tone: 'skipped', text: 'Not tracked: opted out' },
+  unsubscribe: { tone: 'skipped', text: 'Not tracked: unsubscribe link' },
+  invalid_url: { tone: 'blocked', text: 'Not tracked: not a valid URL' },
+  over_limit: { tone: 'blocked', text: 'Not tracked: over the link limit' },
+  clicks_off: { tone: 'skipped', text: 'Not tracked: click tracking is off' },
+};
+
+export function describeReason(reason, maxLinks = 250) {
+  const known = REASONS[reason] ?? { tone: 'blocked', text: `Not tracked: ${reason}` };
+  if (reason === 'over_limit') return { ...known, text: `Not tracked: over the ${maxLinks}-link limit` };
+  return known;
+}
+
+/**
+ * Maps UTF-8 byte offsets (the core's) to string indexes (the textarea's). Offsets must be
+ * asked for in increasing order or the walk starts again; each call is O(distance).
+ */
+export function byteToIndexMapper(text) {
+  let index = 0;
+  let byte = 0;
+  return (offset) => {
+    if (offset < byte) {
+      index = 0;
+      byte = 0;
+    }
+    while (byte < offset && index < text.length) {
+      const code = text.codePointAt(index);
+      byte += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+      index += code > 0xffff ? 2 : 1;
+    }
+    return index;
+  };
+}
+
+/**
+ * One row per link index, in document order: {index, url, tracked, reason, tone, text, notes,
+ * elements, offsets (UTF-8), line, linkified, outlook, content, trackedUrl, canOptOut, optedOut}.
+ */
+export function linkRows(report, { maxLinks = 250, format = 'html' } = {}) {
+  const rows = new Map();
+  for (const link of report.links) {
+    let row = rows.get(link.index);
+    if (!row) {
+      const reason = describeReason(link.reason, maxLinks);
+      row = {
+        index: link.index,
+        url: link.url,
+        tracked: link.tracked,
+        reason: link.reason,
+        tone: reason.tone,
+        text: reason.text,
+        notes: [],
+        elements: [],
+        offsets: [],
+        line: link.line,
+        linkified: false,
+        outlook: false,
+        content: null,
+        trackedUrl: link.trackedUrl ?? null,
+      };
+      rows.set(link.index, row);
+    }
+    row.elements.push(link.element);
+    row.offsets.push(link.offset);
+    row.linkified ||= link.linkified;
+    row.outlook ||= link.element.startsWith('v:');
+    if (link.content) row.content = link.content;
+    if (!row.trackedUrl && link.trackedUrl) row.trackedUrl = link.trackedUrl;
+  }
+  return [...rows.values()].map((row) => {
+    if (row.linkified) row.notes.push('plain URL turned into a link');
+    if (row.outlook) row.notes.push('Outlook (VML) button');
+    if (row.content === 'image_without_alt') row.notes.push('image-only link without alt text');
+    if (row.content === 'empty') row.notes.push('link with nothing to click');
+    row.optedOut = row.reason === 'opted_out';
+    // Plain-text bodies have no markup to carry the marker; linkified URLs get one by becoming
+    // a real anchor; every tag-based link takes the attribute.
+    row.canOptOut = format === 'html' && (row.tracked || row.optedOut || row.reason === 'over_limit');
+    return row;
+  });
+}
+
+/** Where the open pixel went, in words, from the report and the source it was made from. */
+export function pixelPlacement(report, source, { openPixel = true, placeholder = '{{ses:openTracker}}' } = {}) {
+  if (!openPixel) return { inserted: false, text: 'Open tracking is off: no pixel' };
+  if (!report.pixel?.inserted) return { inserted: false, text: 'No open pixel' };
+  const bytes = new TextEncoder().encode(source);
+  const offset = report.pixel.offset;
+  const at = (text) => new TextDecoder().decode(bytes.subarray(offset, offset + text.length));
+  const line = 1 + (new TextDecoder().decode(bytes.subarray(0, offset)).match(/\n/g)?.length ?? 0);
+  if (placeholder && at(placeholder) === placeholder) {
+    return { inserted: true, line, text: `Open pixel replaces ${placeholder} on line ${line}` };
+  }
+  if (at('</body').toLowerCase() === '</body') {
+    return { inserted: true, line, text: `Open pixel goes just before </body> (line ${line})` };
+  }
+  return { inserted: true, line, text: 'Open pixel goes at the end of the email' };
+}
+
+const NO_TRACK_ATTRIBUTE = /\s+(?:data-no-track|ses:no-track|clicktrail:no-track)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?/gi;
+
+// The end of the tag that starts at `start` (the index after its '>'), quotes respected.
+function tagEnd(source, start) {
+  let quote = null;
+  for (let i = start; i < source.length; i++) {
+    const c = source[i];
+    if (quote) {
+      if (c === quote) quote = null;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+    } else if (c === '>') {
+      return i + 1;
+    }
+  }
+  return source.length;
+}
+
+function escapeAttribute(text) {
+  return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+/**
+ * The source with the link of `row` opted out of tracking (`optOut` true: a `data-no-track`
+ * marker on each of its tags, a plain URL wrapped in an anchor carrying it) or back in (every
+ * marker on its tags removed). Edits run back to front so earlier offsets stay valid.
+ */
+export function setOptOut(source, row, optOut) {
+  if (!row.canOptOut) return source;
+  const toIndex = byteToIndexMapper(source);
+  const starts = row.offsets.map((offset) => toIndex(offset));
+  let result = source;
+  for (const start of starts.sort((a, b) => b - a)) {
+    if (result[start] !== '<') {
+      // A plain URL: the report's url may have gained "http://"; the text is what follows.
+      if (!optOut) continue;
+      const shown = row.url.startsWith('http://') && !result.startsWith(row.url, start)
+        ? row.url.slice('http://'.length)
+        : row.url;
+      if (!result.startsWith(shown, start)) continue;
+      const anchor = `<a href="${escapeAttribute(row.url)}" data-no-track>${shown}</a>`;
+      result = result.slice(0, start) + anchor + result.slice(start + shown.length);
+      continue;
+    }
+    const end = tagEnd(result, start + 1);
+    const tag = result.slice(start, end);
+    const cleaned = tag.replace(NO_TRACK_ATTRIBUTE, '');
+    const name = /^<[^\s/>]+/.exec(cleaned)[0];
+    const edited = optOut ? `${name} data-no-track${cleaned.slice(name.length)}` : cleaned;
+    result = result.slice(0, start) + edited + result.slice(end);
+  }
+  return result;
+}
+
+/** The status line: "7 of 10 links tracked" plus the counts an author should act on. */
+export function summarize(rows, report) {
+  const tracked = rows.filter((row) => row.tracked).length;
+  const blocked = rows.filter((row) => row.tone === 'blocked').length;
+  const parts = [`${tracked} of ${rows.length} link${rows.length === 1 ? '' : 's'} tracked`];
+  if (blocked) parts.push(`${blocked} to check`);
+  const noAlt = rows.filter((row) => row.content === 'image_without_alt').length;
+  if (noAlt) parts.push(`${noAlt} image link${noAlt === 1 ? '' : 's'} without alt text`);
+  return { tracked, total: rows.length, blocked, trackedLinks: report.trackedLinks, text: parts.join(' · ') };
+}
