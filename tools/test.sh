@@ -43,5 +43,5 @@ fi
 echo "== TypeScript declarations (tsc --noEmit)"
 npx --no-install tsc --noEmit -p wasm/types/tsconfig.json
 
-echo "== Node (node --test: the API on the WASM build, workerd and Lambda@Edge suites)"
-node --test tests/js/ tests/edge/
+echo "== Node (node --test: the API on the WASM build, workerd and Lambda@Edge suites, the demo in headless Chromium)"
+node --test tests/js/ tests/edge/ tests/browser/

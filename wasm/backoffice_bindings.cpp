@@ -12,6 +12,7 @@
 #include "clicktrail/cloudfront.hpp"
 #include "clicktrail/ses.hpp"
 #include "clicktrail/ses_analysis.hpp"
+#include "clicktrail/traffic.hpp"
 
 using clicktrail::wasm::input_bytes;
 using clicktrail::wasm::output_view;
@@ -148,9 +149,17 @@ class LogParser {
   std::unique_ptr<clicktrail::CloudFrontLogParser> parser_;
 };
 
+// The edge's person-or-machine rule, for hits recorded elsewhere (SES opens and clicks): the
+// reason ("human" for a person), so that reports label every source the same way.
+std::string classify_traffic_reason(const std::string& method, const std::string& user_agent) {
+  clicktrail::TrafficVerdict verdict = clicktrail::classify_traffic(method, user_agent);
+  return verdict.machine ? std::string(verdict.reason) : "human";
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(clicktrail_backoffice) {
+  emscripten::function("classifyTraffic", &classify_traffic_reason);
   emscripten::class_<SesBatch>("SesBatch")
       .constructor<std::size_t, bool>()
       .function("json", &SesBatch::json)

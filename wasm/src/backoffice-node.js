@@ -18,6 +18,7 @@ export const {
   createCloudFrontLogParser,
   createLogAggregator,
   aggregateClicks,
+  classifyTraffic,
 } = createBackofficeApi(backoffice);
 
 /** Already initialised in Node; kept so code can call init() the same way on every host. */

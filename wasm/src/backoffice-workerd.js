@@ -22,6 +22,7 @@ export const {
   createCloudFrontLogParser,
   createLogAggregator,
   aggregateClicks,
+  classifyTraffic,
 } = createLazyEntry(
   () =>
     instantiateCore(createClicktrailBackoffice, wasmModule, {

@@ -16,6 +16,7 @@ export const BACKOFFICE_NAMES = [
   'createCloudFrontLogParser',
   'createLogAggregator',
   'aggregateClicks',
+  'classifyTraffic',
 ];
 
 const AGGREGATE_FORMATS = { json: 0, ndjson: 1, csv: 2, partial: 3 };
@@ -211,6 +212,11 @@ export function createBackofficeApi(core) {
     },
     createCloudFrontLogParser: createParser,
     createLogAggregator: createAggregator,
+    /** {machine, reason}: the edge's rule (HEAD, scanners, image proxies, crawlers, automation). */
+    classifyTraffic(method, userAgent) {
+      const reason = core.classifyTraffic(String(method ?? 'GET'), String(userAgent ?? ''));
+      return { machine: reason !== 'human', reason };
+    },
     aggregateClicks(log, { format = 'records', daily = true, ...options } = {}) {
       const aggregator = createAggregator(options);
       try {

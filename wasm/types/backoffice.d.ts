@@ -273,6 +273,12 @@ export function aggregateClicks(
   options: AggregateOptions & { format: Exclude<AggregateFormat, 'records'>; daily?: boolean },
 ): { result: string; report: AggregateReport };
 
+/**
+ * The edge's person-or-machine rule for one request (HEAD, link scanners, image proxies,
+ * crawlers, automation): reason is "human" for a person, else e.g. "proxy:google_image_proxy".
+ */
+export function classifyTraffic(method: string, userAgent: string): { machine: boolean; reason: string };
+
 export { ClicktrailError } from './index.js';
 /** Browsers and Workers: load the module once before the first call (a no-op in Node). */
 export function init(source?: WebAssembly.Module | string | URL): Promise<void>;

@@ -49,3 +49,16 @@ const clicks: number | undefined = entries[0]?.metrics.clicks;
 const csv: string = aggregator.result({ format: 'csv', daily: false });
 const oneShot: string = aggregateClicks('', { format: 'ndjson' }).result;
 void [firstRecipient, bounceStatus, suppressed, clicks, csv, oneShot];
+
+// The browser components: their elements and events are typed.
+import type { ClicktrailComposer, TrackedEventDetail } from 'clicktrail/composer';
+import type { ClicktrailReport } from 'clicktrail/report';
+declare const composer: ClicktrailComposer;
+composer.addEventListener('tracked', (event: CustomEvent<TrackedEventDetail>) => {
+  const signedHtml: string = event.detail.html;
+  const untracked = event.detail.rows.filter((row) => !row.tracked).map((row) => row.text);
+  void signedHtml;
+  void untracked;
+});
+declare const report: ClicktrailReport;
+void report.refresh().then(() => report.model?.activity[0]?.type);
