@@ -118,10 +118,12 @@ export class ClicktrailComposer extends HTMLElement {
       mode: $('.mode'),
       warnings: $('.warnings'),
       output: $('.output textarea'),
+      outputBox: $('details.output'),
       format: $('select[name=format]'),
       toggles: [...this.#root.querySelectorAll('fieldset input')],
     };
     this.#els.source.addEventListener('input', () => this.#schedule());
+    this.#els.outputBox.addEventListener('toggle', () => this.#showOutput());
     this.#els.format.addEventListener('change', () => this.setAttribute('format', this.#els.format.value));
     for (const toggle of this.#els.toggles) toggle.addEventListener('change', () => this.render());
     this.#els.remoteImages = this.#root.querySelector('input[name=remoteImages]');
@@ -247,7 +249,13 @@ export class ClicktrailComposer extends HTMLElement {
       .join('');
     this.#renderRows();
     this.#showPreview();
-    this.#els.output.value = result.html;
+    this.#showOutput();
+  }
+
+  // The tracked HTML is only copied into its box while the box is open: on a 100 KB email that
+  // copy costs as much as the rewrite.
+  #showOutput() {
+    if (this.#els.outputBox.open && this.result) this.#els.output.value = this.result.html;
   }
 
   #showPreview() {

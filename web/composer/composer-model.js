@@ -102,14 +102,18 @@ export function linkRows(report, { maxLinks = 250, format = 'html' } = {}) {
 export function pixelPlacement(report, source, { openPixel = true, placeholder = '{{ses:openTracker}}' } = {}) {
   if (!openPixel) return { inserted: false, text: 'Open tracking is off: no pixel' };
   if (!report.pixel?.inserted) return { inserted: false, text: 'No open pixel' };
+  // Byte work only: decoding a 100 KB prefix to count its lines would cost more than the rewrite.
   const bytes = new TextEncoder().encode(source);
   const offset = report.pixel.offset;
-  const at = (text) => new TextDecoder().decode(bytes.subarray(offset, offset + text.length));
-  const line = 1 + (new TextDecoder().decode(bytes.subarray(0, offset)).match(/\n/g)?.length ?? 0);
-  if (placeholder && at(placeholder) === placeholder) {
+  // Whether ASCII `text` is at the pixel's offset, in any letter case.
+  const at = (text) =>
+    [...text].every((c, i) => String.fromCharCode(bytes[offset + i] ?? 0).toLowerCase() === c.toLowerCase());
+  let line = 1;
+  for (let i = 0; i < offset && i < bytes.length; i++) if (bytes[i] === 10) line++;
+  if (placeholder && at(placeholder)) {
     return { inserted: true, line, text: `Open pixel replaces ${placeholder} on line ${line}` };
   }
-  if (at('</body').toLowerCase() === '</body') {
+  if (at('</body')) {
     return { inserted: true, line, text: `Open pixel goes just before </body> (line ${line})` };
   }
   return { inserted: true, line, text: 'Open pixel goes at the end of the email' };
