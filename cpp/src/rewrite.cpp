@@ -268,7 +268,11 @@ class LinkRewriter::Impl {
     std::size_t line = line_at(tokenizer, context, token.range.begin);
     switch (token.kind) {
       case TokenKind::text:
-        if (anchor_.link && !is_blank(tokenizer.bytes(token.range))) anchor_.text = true;
+        // Text in an Outlook-only comment is not what other clients show.
+        if (anchor_.link && !context.conditional && !anchor_.text &&
+            !shows_nothing(decode_entities(tokenizer.bytes(token.range), EntityContext::text))) {
+          anchor_.text = true;
+        }
         rewrite_text_token(token, tokenizer, context, edits);
         break;
       case TokenKind::start_tag:
@@ -537,14 +541,30 @@ class LinkRewriter::Impl {
     return state;
   }
 
-  static bool is_blank(std::string_view text) {
-    return text.find_first_not_of(" \t\n\r\f") == std::string_view::npos;
+  // Whitespace and the invisible characters emails pad with (&nbsp;, zero-width spaces and
+  // joiners, word joiner, BOM, combining grapheme joiner): nothing a reader could click on.
+  static bool shows_nothing(std::string_view text) {
+    static constexpr std::string_view kInvisible[] = {
+        "\xC2\xA0",     "\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D",
+        "\xE2\x81\xA0", "\xEF\xBB\xBF", "\xCD\x8F"};
+    while (!text.empty()) {
+      if (text.front() == ' ' || text.front() == '\t' || text.front() == '\n' ||
+          text.front() == '\r' || text.front() == '\f') {
+        text.remove_prefix(1);
+        continue;
+      }
+      auto invisible = std::find_if(std::begin(kInvisible), std::end(kInvisible),
+                                    [&](std::string_view c) { return text.starts_with(c); });
+      if (invisible == std::end(kInvisible)) return false;
+      text.remove_prefix(invisible->size());
+    }
+    return true;
   }
 
   static bool has_alt_text(const Token& token, const Tokenizer& tokenizer) {
     for (const html::Attribute& attribute : token.attributes) {
       if (LowerName(tokenizer.bytes(attribute.name)).view() == "alt") {
-        return !is_blank(
+        return !shows_nothing(
             decode_entities(tokenizer.bytes(attribute.value), EntityContext::attribute));
       }
     }

@@ -202,6 +202,37 @@ describe('composer', () => {
     await page.close();
   });
 
+  test('the preview runs no script, loads no remote image unless asked, and never the pixel', async () => {
+    const page = await openPage('/composer');
+    const composer = await signedComposer(page);
+    // A pixel from an earlier output, pasted back by the author, must not load either.
+    const earlierPixel = (await composer.evaluate((c) => c.result.html)).match(/<img src="[^"]*\/pxl\.png[^>]*>/)[0];
+    // Responses, not requests: Chromium reports a request the CSP then cancels ("csp").
+    const requests = [];
+    page.context().on('response', (response) => requests.push(response.url()));
+    await page.evaluate(() => {
+      window.previewMessages = [];
+      window.addEventListener('message', (event) => window.previewMessages.push(event.data));
+    });
+    const image = `${origin}/web/demo/pages/lookbook.svg`;
+    await paste(page, `<html><body><p>Hello</p><img src="${image}" alt="Lookbook" onerror="parent.postMessage('onerror ran', '*')">` +
+      `<script>parent.postMessage('script ran', '*')</script>${earlierPixel}<form action="${origin}/api/sign"><button>Go</button></form></body></html>`);
+    const preview = page.frameLocator('clicktrail-composer iframe');
+    await preview.locator('p', { hasText: 'Hello' }).waitFor();
+    await page.waitForTimeout(300);
+    assert.deepEqual(await preview.locator('img').evaluateAll((images) => images.map((img) => img.getAttribute('src'))), [image]);
+    assert.deepEqual(requests.filter((url) => url.includes('/pxl.png') || url.includes('lookbook.svg')), []);
+    assert.deepEqual(await page.evaluate(() => window.previewMessages), []);
+
+    const imageLoaded = page.waitForResponse((response) => response.url() === image);
+    await page.locator('clicktrail-composer input[name=remoteImages]').check();
+    await imageLoaded;
+    await page.waitForTimeout(300);
+    assert.deepEqual(requests.filter((url) => url.includes('/pxl.png')), []);
+    assert.deepEqual(await page.evaluate(() => window.previewMessages), []);
+    await page.close();
+  });
+
   test('a 100 KB email re-renders (time printed, not asserted)', async () => {
     const page = await openPage('/composer');
     await signedComposer(page);

@@ -464,8 +464,10 @@ TEST_CASE("an <a> reports what it shows, and an image-only link without alt text
       "<a href=\"https://x.example/4\"><img src=\"d.png\"> Shop</a>\n"
       "<a href=\"https://x.example/5\"> </a><area href=\"https://x.example/6\">\n"
       "<a href=\"mailto:a@example.com\"><img src=\"e.png\"></a>\n"
+      "<a href=\"https://x.example/8\"><img src=\"g.png\">&nbsp;&zwnj;\xE2\x80\x8B</a>\n"
+      "<a href=\"https://x.example/9\"><img src=\"h.png\"><!--[if mso]>Shop<![endif]--></a>\n"
       "<a href=\"https://x.example/7\"><img src=\"f.png\" alt=\"&#32;\">");
-  REQUIRE(result.report.links.size() == 8);
+  REQUIRE(result.report.links.size() == 10);
   auto content = [&](int i) { return std::string(to_string(result.report.links[i].content)); };
   CHECK(content(0) == "text");
   CHECK(content(1) == "image");
@@ -474,10 +476,12 @@ TEST_CASE("an <a> reports what it shows, and an image-only link without alt text
   CHECK(content(4) == "empty");
   CHECK(content(5).empty());  // <area>: not an anchor with content
   CHECK(content(6) == "image_without_alt");
-  CHECK(content(7) == "image_without_alt");  // never closed: decided at the end
+  CHECK(content(7) == "image_without_alt");  // &nbsp; and zero-width characters show nothing
+  CHECK(content(8) == "image_without_alt");  // text only Outlook shows
+  CHECK(content(9) == "image_without_alt");  // never closed: decided at the end
   std::vector<std::size_t> warned;
   for (const RewriteWarning& warning : result.report.warnings) {
     if (warning.code == "image_without_alt") warned.push_back(warning.line);
   }
-  CHECK(warned == std::vector<std::size_t>{3, 7, 8});
+  CHECK(warned == std::vector<std::size_t>{3, 7, 8, 9, 10});
 }

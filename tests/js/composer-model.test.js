@@ -110,3 +110,25 @@ test('byte offsets map to string indexes across 2-, 3- and 4-byte characters', (
   assert.deepEqual([0, 1, 3, 6, 10].map(toIndex), [0, 1, 2, 3, 5]);
   assert.equal(toIndex(1), 1); // asking backwards starts the walk again
 });
+
+describe('the switch on awkward sources', () => {
+  const rowFor = (html, index) => linkRows(preview(html)).find((row) => row.index === index);
+
+  test('a plain URL written with &amp; is found as written and kept so', () => {
+    const html = '<p>See https://x.example/?a=1&amp;b=2 today</p>';
+    const row = rowFor(html, 0);
+    assert.equal(row.url, 'https://x.example/?a=1&b=2');
+    assert.equal(
+      setOptOut(html, row, true),
+      '<p>See <a href="https://x.example/?a=1&amp;b=2" data-no-track>https://x.example/?a=1&amp;b=2</a> today</p>',
+    );
+  });
+
+  test('marker words inside another attribute value are left alone', () => {
+    const html = '<a title="add data-no-track here" data-no-track href="https://x.example/a">A</a>';
+    assert.equal(
+      setOptOut(html, rowFor(html, 0), false),
+      '<a title="add data-no-track here" href="https://x.example/a">A</a>',
+    );
+  });
+});

@@ -224,6 +224,13 @@ describe('report model: counts', () => {
     const rows = normalizeEdgeRows([anonymous, anonymous, edgeRow({}), edgeRow({})]);
     assert.deepEqual([countEvents(rows).clicks, countEvents(rows).uniqueClicks], [4, 3]);
   });
+
+  test('clicks without a recipient count as one clicker per message in the CTR, never over 100 %', () => {
+    const delivered = sesEventsOf(ses('Delivery', { id: 'msg-42', to: [A] }));
+    const anonymous = normalizeEdgeRows([1, 2, 3].map((id) => edgeRow({ id, recipient_id: null })));
+    const c = countEvents([...delivered, ...anonymous]);
+    assert.deepEqual([c.deliveries, c.clicks, c.ctrClickers, c.ctr], [1, 3, 1, 1]);
+  });
 });
 
 describe('report model: tables', () => {

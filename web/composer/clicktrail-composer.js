@@ -19,15 +19,23 @@ import { init, rewriteLinks, rewriteText } from '../../wasm/src/browser.js';
 import { linkRows, pixelPlacement, setOptOut, summarize } from './composer-model.js';
 import { COMPOSER_CSS } from './composer-styles.js';
 
-let coreReady = null;
-const loadCore = (url) => (coreReady ??= init(url));
+let coreLoading = null;
+let coreReady = false; // set once init() has finished: rendering before that would throw
+const loadCore = (url) =>
+  (coreLoading ??= init(url).then(() => {
+    coreReady = true;
+  }));
+
+const setText = (element, text) => {
+  if (element.textContent !== text) element.textContent = text;
+};
 
 const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 
-// The pixel exactly as the core writes it: the preview leaves it out, so that an author looking
-// at a draft is never counted as an open.
-const PIXEL = /<img src="[^"]*\/pxl\.png\?[^"]*" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0;" \/>/;
+// Pixels exactly as the core writes them (this render's, and any pasted back from an earlier
+// output): the preview leaves them out, so that an author looking at a draft is never an open.
+const PIXELS = /<img src="[^"]*\/pxl\.png\?[^"]*" width="1" height="1" alt="" style="display:block;width:1px;height:1px;border:0;" \/>/g;
 
 // The preview is a mail client's view: the sandbox keeps the email's scripts and forms dead and
 // opens links in a new window (which may leave the sandbox); a Content-Security-Policy keeps
@@ -42,7 +50,7 @@ function previewDocument(html, format, remoteImages) {
   }
   // First in the document (after a doctype, to keep standards mode), so that the policy is in
   // force before any element could load something.
-  const body = html.replace(PIXEL, '');
+  const body = html.replace(PIXELS, '');
   const at = /^\s*<!doctype[^>]*>/i.exec(body)?.[0].length ?? 0;
   return body.slice(0, at) + head + body.slice(at);
 }
@@ -61,7 +69,7 @@ const TEMPLATE = `
     <select name="format"><option value="html">HTML</option><option value="text">Plain text</option></select>
   </label>
 </div>
-<p class="status" role="status" aria-live="polite"><span class="summary">Loading…</span> <span class="pixel"></span> <span class="mode"></span></p>
+<p class="status"><span role="status" aria-live="polite"><span class="summary">Loading…</span> <span class="pixel"></span></span> <span class="mode"></span></p>
 <div class="panes">
   <div class="pane">
     <label for="source">Email source</label>
@@ -235,9 +243,10 @@ export class ClicktrailComposer extends HTMLElement {
     this.signed = signed;
     this.rows = linkRows(result, { maxLinks: this.maxLinks, format });
     const summary = summarize(this.rows, result);
-    this.#els.summary.textContent = `${summary.text}.`;
+    // The live region is announced on every change: write it only when its words change.
+    setText(this.#els.summary, `${summary.text}.`);
     this.#els.summary.classList.remove('error');
-    this.#els.pixel.textContent = `${pixelPlacement(result, source, { openPixel: this.openPixel }).text}.`;
+    setText(this.#els.pixel, `${pixelPlacement(result, source, { openPixel: this.openPixel }).text}.`);
     const endpoint = this.getAttribute('signing-endpoint');
     this.#els.mode.textContent = signed
       ? 'Signed by the page’s signing endpoint.'
@@ -283,6 +292,8 @@ export class ClicktrailComposer extends HTMLElement {
   }
 
   #toggleLink(index) {
+    // Typed since the last render (still debouncing): the rows' offsets are for older text.
+    if (this.renderedValue !== this.#els.source.value) this.render();
     const row = this.rows.find((r) => r.index === index);
     if (!row) return;
     this.#els.source.value = setOptOut(this.#els.source.value, row, !row.optedOut);
@@ -302,7 +313,7 @@ export class ClicktrailComposer extends HTMLElement {
       });
       const body = await response.json();
       if (!response.ok) throw new Error(body.error ?? `HTTP ${response.status}`);
-      if (generation !== this.#generation) return;
+      if (generation !== this.#generation || source !== this.#els.source.value) return;
       this.#show(body, source, true);
       this.#announce(this.lastRenderMs);
     } catch (error) {
@@ -322,6 +333,8 @@ export class ClicktrailComposer extends HTMLElement {
   }
 
   #fail(message) {
+    this.#signing?.abort();
+    this.#generation++; // a signed answer still on its way must not hide the error
     this.#els.summary.textContent = message;
     this.#els.summary.classList.add('error');
   }

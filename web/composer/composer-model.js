@@ -119,22 +119,42 @@ export function pixelPlacement(report, source, { openPixel = true, placeholder =
   return { inserted: true, line, text: 'Open pixel goes at the end of the email' };
 }
 
-const NO_TRACK_ATTRIBUTE = /\s+(?:data-no-track|ses:no-track|clicktrail:no-track)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?/gi;
+const NO_TRACK_MARKERS = new Set(['data-no-track', 'ses:no-track', 'clicktrail:no-track']);
+// One attribute with the whitespace before it; a quoted value is consumed whole, so marker
+// words inside another attribute's value are never touched.
+const ATTRIBUTE = /\s+([^\s"'>/=]+)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?/y;
 
-// The end of the tag that starts at `start` (the index after its '>'), quotes respected.
-function tagEnd(source, start) {
-  let quote = null;
-  for (let i = start; i < source.length; i++) {
-    const c = source[i];
-    if (quote) {
-      if (c === quote) quote = null;
-    } else if (c === '"' || c === "'") {
-      quote = c;
-    } else if (c === '>') {
-      return i + 1;
-    }
+// The tag starting at `start` without its opt-out markers, and the index after its '>'.
+function tagWithoutMarkers(source, start) {
+  const name = /<[^\s/>]+/y;
+  name.lastIndex = start;
+  name.exec(source);
+  let kept = source.slice(start, name.lastIndex);
+  let at = name.lastIndex;
+  for (;;) {
+    ATTRIBUTE.lastIndex = at;
+    const attribute = ATTRIBUTE.exec(source);
+    if (!attribute) break;
+    if (!NO_TRACK_MARKERS.has(attribute[1].toLowerCase())) kept += attribute[0];
+    at = ATTRIBUTE.lastIndex;
   }
-  return source.length;
+  const close = source.indexOf('>', at);
+  const end = close < 0 ? source.length : close + 1;
+  return { tag: kept + source.slice(at, end), end };
+}
+
+// The plain URL `url` as written at `start`: the report's URL is decoded ("&amp;" is "&") and
+// may have gained "http://"; the length is what the source holds.
+function writtenUrlLength(source, start, url) {
+  const shown = url.startsWith('http://') && !/^http:\/\//i.test(source.slice(start, start + 7))
+    ? url.slice('http://'.length)
+    : url;
+  const pattern = [...shown]
+    .map((c) => (c === '&' ? '(?:&amp;|&#0*38;|&#x0*26;|&)' : c.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&')))
+    .join('');
+  const match = new RegExp(pattern, 'iy');
+  match.lastIndex = start;
+  return match.exec(source) ? match.lastIndex - start : 0;
 }
 
 function escapeAttribute(text) {
@@ -153,21 +173,17 @@ export function setOptOut(source, row, optOut) {
   let result = source;
   for (const start of starts.sort((a, b) => b - a)) {
     if (result[start] !== '<') {
-      // A plain URL: the report's url may have gained "http://"; the text is what follows.
-      if (!optOut) continue;
-      const shown = row.url.startsWith('http://') && !result.startsWith(row.url, start)
-        ? row.url.slice('http://'.length)
-        : row.url;
-      if (!result.startsWith(shown, start)) continue;
-      const anchor = `<a href="${escapeAttribute(row.url)}" data-no-track>${shown}</a>`;
-      result = result.slice(0, start) + anchor + result.slice(start + shown.length);
+      // A plain URL becomes an anchor carrying the marker, its text as it was.
+      const length = optOut ? writtenUrlLength(result, start, row.url) : 0;
+      if (!length) continue;
+      const written = result.slice(start, start + length);
+      const anchor = `<a href="${escapeAttribute(row.url)}" data-no-track>${written}</a>`;
+      result = result.slice(0, start) + anchor + result.slice(start + length);
       continue;
     }
-    const end = tagEnd(result, start + 1);
-    const tag = result.slice(start, end);
-    const cleaned = tag.replace(NO_TRACK_ATTRIBUTE, '');
-    const name = /^<[^\s/>]+/.exec(cleaned)[0];
-    const edited = optOut ? `${name} data-no-track${cleaned.slice(name.length)}` : cleaned;
+    const { tag, end } = tagWithoutMarkers(result, start);
+    const name = /^<[^\s/>]+/.exec(tag)[0];
+    const edited = optOut ? `${name} data-no-track${tag.slice(name.length)}` : tag;
     result = result.slice(0, start) + edited + result.slice(end);
   }
   return result;

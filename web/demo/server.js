@@ -100,6 +100,10 @@ async function main() {
   const files = staticFiles(ROOT, ['/web/', '/wasm/src/', '/wasm/dist/']);
 
   async function sign(request, response) {
+    // JSON only: a cross-site form or text/plain POST (no CORS preflight) is refused.
+    if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) {
+      return sendJson(response, 415, { error: 'send the source as application/json' });
+    }
     let body;
     try {
       body = JSON.parse(await readBody(request));
@@ -128,6 +132,11 @@ async function main() {
 
   const server = createServer(async (request, response) => {
     const { pathname } = new URL(request.url, 'http://localhost');
+    // Loopback names only: a page elsewhere that rebinds its DNS name to 127.0.0.1 sends its own
+    // Host, and must not read the report or get links signed.
+    if (!/^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i.test(request.headers.host ?? '')) {
+      return sendJson(response, 421, { error: 'this demo answers loopback hosts only' });
+    }
     try {
       if (request.method === 'POST' && pathname === '/api/sign') return await sign(request, response);
       if (request.method !== 'GET' && request.method !== 'HEAD') return sendJson(response, 405, { error: 'method not allowed' });

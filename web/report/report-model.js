@@ -219,7 +219,9 @@ export function countEvents(events) {
       case 'click':
         c.clicks++;
         clickers.add(uniqueKey(e));
-        if (!e.machine) humanClickers.set(uniqueKey(e), e.messageId);
+        // Clicks without a recipient (links signed without one) count as one clicker per
+        // message here, or a few of them could push the rate past 100 %.
+        if (!e.machine) humanClickers.set(e.recipient === null ? `${e.messageId}\u0000` : uniqueKey(e), e.messageId);
         break;
       default: break;
     }
