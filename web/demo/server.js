@@ -88,9 +88,22 @@ function sendPage(response, name, status = 200) {
 }
 
 async function main() {
+  // Registered before miniflare's own exit hook (which stops workerd and exits at once), so this
+  // runs first: it says what happens and closes what it can.
+  let server = null;
+  let edge = null;
+  const stop = (signal) => {
+    console.log(`\n${signal}: stopping the demo (page server and workerd)`);
+    server?.closeAllConnections();
+    server?.close();
+    Promise.resolve(edge?.dispose()).finally(() => process.exit(0));
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+
   const stateDir = resolve(args.state);
   const keys = demoKeys(stateDir);
-  const edge = await startLocalEdge({
+  edge = await startLocalEdge({
     root: ROOT,
     keys,
     stateDir,
@@ -130,7 +143,7 @@ async function main() {
     });
   }
 
-  const server = createServer(async (request, response) => {
+  server = createServer(async (request, response) => {
     const { pathname } = new URL(request.url, 'http://localhost');
     // Loopback names only: a page elsewhere that rebinds its DNS name to 127.0.0.1 sends its own
     // Host, and must not read the report or get links signed.
@@ -164,17 +177,6 @@ async function main() {
   worker    ${edge.url}/c and ${edge.url}/pxl.png (clicktrail/cloudflare in workerd, D1 in ${join(stateDir, 'd1')})
 Write an email in the composer, click a link in its preview, then reload the report. Ctrl-C stops everything.`);
 
-  let stopping = false;
-  const stop = async (signal) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping the demo`);
-    server.closeAllConnections();
-    await Promise.all([new Promise((closed) => server.close(closed)), edge.dispose()]);
-    process.exit(0);
-  };
-  process.on('SIGINT', () => stop('SIGINT'));
-  process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
 main().catch((error) => {
