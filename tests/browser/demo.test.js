@@ -3,14 +3,13 @@
 // of both pages at desktop and phone sizes go to build/test-artifacts/.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
+import { ROOT, listEmails } from '../js/helpers.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const ARTIFACTS = join(ROOT, 'build', 'test-artifacts');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } };
@@ -103,15 +102,7 @@ function pastedEmail(shop) {
 
 // 100 KB of real templates from the corpus copy, smallest first so that it holds many of them.
 function hundredKilobyteEmail() {
-  const files = [];
-  const walk = (dir) => {
-    for (const name of readdirSync(dir).sort()) {
-      const path = join(dir, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith('.html')) files.push(path);
-    }
-  };
-  walk(join(ROOT, 'tests/data/emails'));
+  const files = listEmails().map((path) => join(ROOT, path));
   files.sort((a, b) => statSync(a).size - statSync(b).size || a.localeCompare(b));
   let html = '';
   for (let i = 0; html.length < 100_000; i++) html += readFileSync(files[i % files.length], 'latin1');
