@@ -18,6 +18,7 @@
 import { init, rewriteLinks, rewriteText } from '../../wasm/src/browser.js';
 import { linkRows, pixelPlacement, setOptOut, summarize } from './composer-model.js';
 import { COMPOSER_CSS } from './composer-styles.js';
+import { escapeHtml } from '../shared/html.js';
 
 let coreLoading = null;
 let coreReady = false; // set once init() has finished: rendering before that would throw
@@ -30,8 +31,6 @@ const setText = (element, text) => {
   if (element.textContent !== text) element.textContent = text;
 };
 
-const ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const escapeHtml = (text) => String(text).replace(/[&<>"']/g, (c) => ESCAPES[c]);
 
 // Pixels exactly as the core writes them (this render's, and any pasted back from an earlier
 // output): the preview leaves them out, so that an author looking at a draft is never an open.

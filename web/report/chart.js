@@ -2,7 +2,7 @@
 // dash and marker shape, axes with labels in UTC, a legend, an aria-label that states what the
 // chart shows, and the same numbers as a visually hidden table for screen readers.
 // Input: a series from report-model.js timeSeries(). Output: SafeHtml (String() gives markup).
-import { html } from './html.js';
+import { html } from '../shared/html.js';
 
 const COLORS = {
   opens: '#0b5fff', clicks: '#1b1f24', axis: '#57606a', grid: '#d0d7de', text: '#1b1f24',

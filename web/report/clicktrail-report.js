@@ -17,7 +17,7 @@ import {
   parseSesEvents,
   reputation,
 } from '../../wasm/src/backoffice-browser.js';
-import { SafeHtml, html } from './html.js';
+import { SafeHtml, html } from '../shared/html.js';
 import { DEFAULT_FILTERS, buildModel, filterOptions, prepareReport } from './report-model.js';
 import { chartMarkup } from './chart.js';
 import { TYPE_LABELS, reportView, typeLabel } from './report-view.js';

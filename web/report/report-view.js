@@ -1,7 +1,7 @@
 // The report's sections as markup, from a model of report-model.js buildModel(). Every value
 // from the data goes through the `html` template, which escapes it; nothing here touches the DOM.
 import { chartMarkup } from './chart.js';
-import { html } from './html.js';
+import { html } from '../shared/html.js';
 
 export const TYPE_LABELS = {
   send: 'Send',

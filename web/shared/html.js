@@ -1,4 +1,4 @@
-// HTML built from untrusted event data. `html` is a tagged template that escapes every
+// HTML built from untrusted data (event data in the report, email text in the composer). `html` is a tagged template that escapes every
 // interpolated value unless it is already SafeHtml (the output of another `html` call), so a
 // value can only reach innerHTML escaped: there is no way to splice raw text by accident.
 
