@@ -11,10 +11,9 @@
 #include "clicktrail.hpp"
 
 using clicktrail::wasm::bytes_view;
-using clicktrail::wasm::input_buffer;
 using clicktrail::wasm::input_bytes;
 using clicktrail::wasm::output_buffer;
-using clicktrail::wasm::release_if_large;
+using clicktrail::wasm::release_large_input;
 using emscripten::val;
 
 namespace {
@@ -36,7 +35,7 @@ val rewrite(std::size_t length, const std::string& options_json, bool plain_text
                            : clicktrail::rewrite_links(input, options.value());
   if (!result) return error_object(result.error().message);
   output_buffer() = std::move(result.value().output);
-  release_if_large(input_buffer());
+  release_large_input();
   val out = val::object();
   out.set("ok", true);
   out.set("output", bytes_view(output_buffer()));

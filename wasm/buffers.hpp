@@ -11,8 +11,9 @@
 
 namespace clicktrail::wasm {
 
-std::string& input_buffer();
 std::string& output_buffer();
+// Frees the input buffer when a large input made it grow (see release_if_large).
+void release_large_input();
 
 // A view of `size` writable bytes of the input buffer; valid until the next call into the module.
 emscripten::val input_view(std::size_t size);

@@ -1,6 +1,7 @@
 // Internal: finding one byte fast. Natively libc's memchr is already vectorised; in WebAssembly
 // the libc one is scalar, so a 16-byte SIMD loop is used when the build enables wasm SIMD.
 #pragma once
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -27,6 +28,38 @@ inline const char* find_byte(const char* begin, const char* end, char byte) {
 #else
   return static_cast<const char*>(std::memchr(begin, byte, static_cast<std::size_t>(end - begin)));
 #endif
+}
+
+// How many times `byte` occurs in [begin, end). Counted in blocks of at most 255 bytes into
+// one-byte lanes, which compilers turn into wide compares (std::count widens every byte to a
+// size_t first and ran at a third of the speed).
+inline std::size_t count_byte(const char* begin, const char* end, char byte) {
+  std::size_t total = 0;
+#ifdef __wasm_simd128__
+  const v128_t needle = wasm_i8x16_splat(byte);
+  while (end - begin >= 16) {
+    v128_t lanes = wasm_i8x16_splat(0);
+    for (int i = 0; i < 255 && end - begin >= 16; ++i, begin += 16) {
+      lanes = wasm_i8x16_sub(lanes, wasm_i8x16_eq(wasm_v128_load(begin), needle));
+    }
+    v128_t pairs = wasm_u16x8_extadd_pairwise_u8x16(lanes);
+    v128_t quads = wasm_u32x4_extadd_pairwise_u16x8(pairs);
+    total += wasm_i32x4_extract_lane(quads, 0) + wasm_i32x4_extract_lane(quads, 1) +
+             wasm_i32x4_extract_lane(quads, 2) + wasm_i32x4_extract_lane(quads, 3);
+  }
+#else
+  while (end - begin >= 32) {
+    std::size_t block = std::min<std::size_t>(static_cast<std::size_t>(end - begin) / 32, 7) * 32;
+    std::uint8_t lanes[32] = {};
+    for (std::size_t at = 0; at < block; at += 32) {
+      for (int i = 0; i < 32; ++i) lanes[i] += begin[at + i] == byte;
+    }
+    for (std::uint8_t lane : lanes) total += lane;
+    begin += block;
+  }
+#endif
+  for (; begin < end; ++begin) total += *begin == byte;
+  return total;
 }
 
 }  // namespace clicktrail::detail

@@ -45,30 +45,44 @@ bool Tokenizer::name_is(Span span, std::string_view name) const {
 
 std::size_t Tokenizer::find_byte(char byte, std::size_t from) const {
   if (from >= limit()) return npos;
-  const char* begin = buffer_.data() + (from - buffer_start_);
-  const char* hit = detail::find_byte(begin, buffer_.data() + buffer_.size(), byte);
+  const char* begin = data_ + (from - buffer_start_);
+  const char* hit = detail::find_byte(begin, data_ + size_, byte);
   return hit ? from + static_cast<std::size_t>(hit - begin) : npos;
 }
 
 void Tokenizer::write(std::string_view chunk) {
-  buffer_.append(chunk);
+  feed(chunk);
+  release();
+}
+
+void Tokenizer::feed(std::string_view chunk) {
+  if (buffer_.empty()) {
+    data_ = chunk.data();
+    size_ = chunk.size();
+  } else {
+    buffer_.append(chunk);
+    data_ = buffer_.data();
+    size_ = buffer_.size();
+  }
   run(false);
-  discard_consumed();
 }
 
-void Tokenizer::end() {
-  run(true);
-  buffer_start_ += buffer_.size();
-  buffer_.clear();
-}
-
-void Tokenizer::discard_consumed() {
+void Tokenizer::release() {
   std::size_t consumed = token_start_ - buffer_start_;
-  // Erase in large steps only, so feeding one byte at a time stays linear.
-  if (consumed >= 4096 && consumed * 2 >= buffer_.size()) {
+  if (data_ != buffer_.data()) {  // borrowed: keep a copy of the undelivered tail only
+    buffer_.assign(data_ + consumed, size_ - consumed);
+    buffer_start_ = token_start_;
+  } else if (consumed >= 4096 && consumed * 2 >= buffer_.size()) {
+    // Erase in large steps only, so feeding one byte at a time stays linear.
     buffer_.erase(0, consumed);
     buffer_start_ = token_start_;
   }
+  data_ = buffer_.data();
+  size_ = buffer_.size();
+}
+
+void Tokenizer::end() {
+  run(true);  // on the held bytes, or on the chunk still borrowed from a feed() without release()
 }
 
 void Tokenizer::emit(TokenKind kind, std::size_t end) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "byte_search.hpp"
 #include "clicktrail/entities.hpp"
 #include "clicktrail/html_tokenizer.hpp"
 #include "clicktrail/linkify.hpp"
@@ -159,13 +160,18 @@ class LinkRewriter::Impl {
 
   void write(std::string_view chunk, std::string& out) {
     out_ = &out;
-    tokenizer_.write(chunk);
+    tokenizer_.feed(chunk);
+    // The chunk's bytes go away with release(): copy out and count lines up to there first.
+    flush_deferred(tokenizer_, tokenizer_.consumed());
+    line_at(tokenizer_, main_, tokenizer_.consumed());
+    tokenizer_.release();
     total_input_ += chunk.size();
   }
 
   RewriteReport end(std::string& out) {
     out_ = &out;
     tokenizer_.end();
+    flush_deferred(tokenizer_, tokenizer_.consumed());
     if (holding_after_body_) {
       release_held(true);  // no placeholder came after </body>: the pixel goes before it
     } else if (options_.open_pixel && !pixel_placed_) {
@@ -234,12 +240,14 @@ class LinkRewriter::Impl {
 
   // The line of `offset`, which must lie in the current token or after the last one asked for.
   std::size_t line_at(const Tokenizer& tokenizer, Context& context, std::size_t offset) {
+    auto newlines = [&](Span span) {
+      std::string_view bytes = tokenizer.bytes(span);
+      return detail::count_byte(bytes.data(), bytes.data() + bytes.size(), '\n');
+    };
     if (offset >= context.line_offset) {
-      std::string_view skipped = tokenizer.bytes({context.line_offset, offset});
-      context.line += std::count(skipped.begin(), skipped.end(), '\n');
+      context.line += newlines({context.line_offset, offset});
     } else {
-      std::string_view back = tokenizer.bytes({offset, context.line_offset});
-      context.line -= std::count(back.begin(), back.end(), '\n');
+      context.line -= newlines({offset, context.line_offset});
     }
     context.line_offset = offset;
     return context.line;
@@ -247,6 +255,20 @@ class LinkRewriter::Impl {
 
   // Where finished output goes: the caller's string, or the hold after </body>.
   std::string& output() { return holding_after_body_ ? held_ : *out_; }
+
+  // In the main document outside the hold after </body>, a token without edits is not copied
+  // on its own: unchanged bytes are copied in one piece when an edit comes or the chunk ends
+  // (one copy per edit instead of one per token, the rewriter's largest cost on large emails).
+  bool defers_copy(const Context& context) const {
+    return &context == &main_ && !holding_after_body_;
+  }
+
+  // Writes the unchanged main-document bytes before `offset` to the caller's output.
+  void flush_deferred(const Tokenizer& tokenizer, std::size_t offset) {
+    if (offset <= written_) return;
+    *out_ += tokenizer.bytes({written_, offset});
+    written_ = offset;
+  }
 
   // Ends the hold after </body>: the pixel goes at </body> when `with_pixel`.
   void release_held(bool with_pixel) {
@@ -263,9 +285,8 @@ class LinkRewriter::Impl {
     // A placeholder after </body> is rare and the tail is usually tiny; past this size the pixel
     // goes before </body> so that memory stays bounded.
     if (holding_after_body_ && held_.size() > kMaxHeldTail) release_held(true);
-    std::string& out = output();
+    const bool main = &context == &main_;
     std::vector<Edit> edits;
-    std::size_t line = line_at(tokenizer, context, token.range.begin);
     switch (token.kind) {
       case TokenKind::text:
         // Text in an Outlook-only comment is not what other clients show.
@@ -285,6 +306,7 @@ class LinkRewriter::Impl {
         }
         if (token.kind == TokenKind::start_tag && is_link_element(name)) {
           std::size_t reported = report_.links.size();
+          std::size_t line = line_at(tokenizer, context, token.range.begin);
           rewrite_link_tag(token, tokenizer, context, name, line, edits);
           if (name == "a" && report_.links.size() > reported) anchor_ = {reported};
         } else if (token.kind == TokenKind::start_tag && name == "img" && anchor_.link) {
@@ -293,6 +315,7 @@ class LinkRewriter::Impl {
         } else if (token.kind == TokenKind::end_tag && name == "body" && !context.conditional &&
                    options_.open_pixel && !pixel_placed_ && !holding_after_body_) {
           // The pixel goes here unless a placeholder follows: hold the rest until we know.
+          flush_deferred(tokenizer, token.range.begin);
           body_end_offset_ = token.range.begin;
           holding_after_body_ = true;
         } else if (token.kind == TokenKind::start_tag && name == "plaintext" &&
@@ -309,20 +332,22 @@ class LinkRewriter::Impl {
       }
       case TokenKind::comment:
         if (auto content = conditional_comment_content(tokenizer, token)) {
-          out += tokenizer.bytes({token.range.begin, content->begin});
+          if (main) flush_deferred(tokenizer, token.range.begin);
+          output() += tokenizer.bytes({token.range.begin, content->begin});
           rewrite_fragment(tokenizer, *content, line_at(tokenizer, context, content->begin),
                            context.in_anchor);
           output() += tokenizer.bytes({content->end, token.range.end});
-          line_at(tokenizer, context, token.range.end);
+          if (main) written_ = token.range.end;
           return;
         }
         break;
       default:
         break;
     }
+    if (edits.empty() && defers_copy(context)) return;
+    if (main) flush_deferred(tokenizer, token.range.begin);
     splice(tokenizer, token.range, edits, output());
-    // Count this token's lines now: its bytes may be gone when the next token arrives.
-    line_at(tokenizer, context, token.range.end);
+    if (main) written_ = token.range.end;
   }
 
   void rewrite_fragment(const Tokenizer& outer, Span content, std::size_t line, bool in_anchor) {
@@ -334,7 +359,7 @@ class LinkRewriter::Impl {
     Tokenizer tokenizer(
         [this, &inner](const Token& token, const Tokenizer& t) { on_token(token, t, inner); },
         content.begin);
-    tokenizer.write(outer.bytes(content));
+    tokenizer.feed(outer.bytes(content));  // the outer bytes outlive this tokenizer: no copy
     tokenizer.end();
   }
 
@@ -655,6 +680,7 @@ class LinkRewriter::Impl {
   Context main_;
   Tokenizer tokenizer_;
   std::string* out_ = nullptr;
+  std::size_t written_ = 0;  // main document bytes before this are in the output
   RewriteReport report_;
   std::string pixel_;
   bool pixel_placed_ = false;

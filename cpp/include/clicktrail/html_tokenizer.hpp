@@ -56,15 +56,25 @@ class Tokenizer {
 
   explicit Tokenizer(Sink sink, std::size_t base_offset = 0);
 
-  // Feeds more input; tokens that are complete are delivered before it returns.
+  // Feeds more input; tokens that are complete are delivered before it returns. Same as
+  // feed() followed by release().
   void write(std::string_view chunk);
-  // Delivers what is left (an unfinished tag or comment as `incomplete`).
+  // Delivers the complete tokens of `chunk` without copying it: the bytes of every token
+  // delivered stay readable through bytes() until release().
+  void feed(std::string_view chunk);
+  // Keeps only what is not delivered yet (an unfinished tag or a long text run), copied if it
+  // still points into the caller's chunk; bytes before consumed() are gone after this.
+  void release();
+  // Everything before this offset has been delivered.
+  std::size_t consumed() const { return token_start_; }
+  // Delivers what is left (an unfinished tag or comment as `incomplete`); the bytes of the
+  // tokens delivered since the last release() stay readable.
   void end();
 
   // An empty span (such as the name of a text token) gives an empty view wherever it points.
   std::string_view bytes(Span span) const {
     if (span.empty()) return {};
-    return std::string_view(buffer_).substr(span.begin - buffer_start_, span.size());
+    return std::string_view(data_ + (span.begin - buffer_start_), span.size());
   }
   // Lower-cased ASCII comparison of a tag or attribute name against `lower`.
   bool name_is(Span span, std::string_view lower) const;
@@ -104,14 +114,17 @@ class Tokenizer {
   void begin_attribute(std::size_t at);
   void reset_tag();
   bool ends_foreign_content(bool is_start) const;
-  char at(std::size_t absolute) const { return buffer_[absolute - buffer_start_]; }
-  std::size_t limit() const { return buffer_start_ + buffer_.size(); }
+  char at(std::size_t absolute) const { return data_[absolute - buffer_start_]; }
+  std::size_t limit() const { return buffer_start_ + size_; }
   std::size_t find_byte(char byte, std::size_t from) const;
-  void discard_consumed();
 
   Sink sink_;
-  std::string buffer_;
-  std::size_t buffer_start_ = 0;  // absolute offset of buffer_[0]
+  // The bytes being tokenized: `buffer_`, or the caller's chunk itself while feed() runs on a
+  // chunk with nothing held from before (the usual whole-document case: no copy at all).
+  const char* data_ = nullptr;
+  std::size_t size_ = 0;
+  std::string buffer_;            // what is held between chunks
+  std::size_t buffer_start_ = 0;  // absolute offset of data_[0]
   std::size_t token_start_ = 0;   // everything before it has been delivered
   std::size_t pos_ = 0;           // next byte to examine
   std::size_t scan_ = 0;          // comments and raw text: where the search for the end resumes
