@@ -8,6 +8,8 @@
 
 #ifdef __wasm_simd128__
 #include <wasm_simd128.h>
+#elif defined(__SSE2__)
+#include <emmintrin.h>
 #endif
 
 namespace clicktrail::detail {
@@ -28,6 +30,33 @@ inline const char* find_byte(const char* begin, const char* end, char byte) {
 #else
   return static_cast<const char*>(std::memchr(begin, byte, static_cast<std::size_t>(end - begin)));
 #endif
+}
+
+// Pointer to the first byte in [begin, end) equal to `a` or `b`, or nullptr.
+inline const char* find_either(const char* begin, const char* end, char a, char b) {
+#if defined(__wasm_simd128__)
+  const v128_t first = wasm_i8x16_splat(a), second = wasm_i8x16_splat(b);
+  while (end - begin >= 16) {
+    v128_t block = wasm_v128_load(begin);
+    std::uint32_t mask =
+        wasm_i8x16_bitmask(wasm_v128_or(wasm_i8x16_eq(block, first), wasm_i8x16_eq(block, second)));
+    if (mask != 0) return begin + __builtin_ctz(mask);
+    begin += 16;
+  }
+#elif defined(__SSE2__)
+  const __m128i first = _mm_set1_epi8(a), second = _mm_set1_epi8(b);
+  while (end - begin >= 16) {
+    __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(begin));
+    int mask = _mm_movemask_epi8(
+        _mm_or_si128(_mm_cmpeq_epi8(block, first), _mm_cmpeq_epi8(block, second)));
+    if (mask != 0) return begin + __builtin_ctz(static_cast<unsigned>(mask));
+    begin += 16;
+  }
+#endif
+  for (; begin < end; ++begin) {
+    if (*begin == a || *begin == b) return begin;
+  }
+  return nullptr;
 }
 
 // How many times `byte` occurs in [begin, end). Counted in blocks of at most 255 bytes into

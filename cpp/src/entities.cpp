@@ -232,8 +232,16 @@ std::string decode_entities(std::string_view raw, EntityContext context) {
 }
 
 std::string escape_html(std::string_view text) {
-  constexpr std::string_view kSpecial = "&<>\"'";
-  std::size_t special = text.find_first_of(kSpecial);
+  // A plain loop: find_first_of tests each byte against the set with a library call per byte
+  // in WebAssembly's libc++.
+  auto next_special = [&](std::size_t from) {
+    for (std::size_t i = from; i < text.size(); ++i) {
+      char c = text[i];
+      if (c == '&' || c == '<' || c == '>' || c == '"' || c == '\'') return i;
+    }
+    return std::string_view::npos;
+  };
+  std::size_t special = next_special(0);
   if (special == std::string_view::npos) return std::string(text);
 
   std::string out;
@@ -259,7 +267,7 @@ std::string escape_html(std::string_view text) {
         break;  // '\'': &apos; is not an HTML4 reference, &#39; works everywhere
     }
     pos = special + 1;
-    special = text.find_first_of(kSpecial, pos);
+    special = next_special(pos);
   }
   out.append(text, pos);
   return out;

@@ -1,5 +1,6 @@
 #include "link_policy.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "clicktrail/url.hpp"
@@ -46,12 +47,14 @@ std::string ses_tag_value(std::string_view text, std::size_t max_size) {
 LinkDecision classify_url(std::string_view url) {
   // Browsers drop ASCII tab and newline anywhere in a URL and trim spaces, so "java\tscript:"
   // is javascript: and must be judged as such.
+  auto dropped = [](char c) { return c == '\t' || c == '\n' || c == '\r'; };
   std::string cleaned;
-  cleaned.reserve(url.size());
-  for (char c : url) {
-    if (c != '\t' && c != '\n' && c != '\r') cleaned.push_back(c);
+  std::string_view view = url;
+  if (std::any_of(url.begin(), url.end(), dropped)) {
+    cleaned.assign(url);
+    cleaned.erase(std::remove_if(cleaned.begin(), cleaned.end(), dropped), cleaned.end());
+    view = cleaned;
   }
-  std::string_view view = cleaned;
   while (!view.empty() && static_cast<unsigned char>(view.front()) <= ' ') view.remove_prefix(1);
   while (!view.empty() && static_cast<unsigned char>(view.back()) <= ' ') view.remove_suffix(1);
 

@@ -17,6 +17,8 @@
 #include <cstdint>
 #include <optional>
 
+#include "byte_search.hpp"
+
 namespace clicktrail {
 namespace {
 
@@ -386,30 +388,38 @@ bool scheme_boundary(std::string_view s, std::size_t pos) {
 
 std::vector<UrlMatch> find_urls(std::string_view text) {
   std::vector<UrlMatch> out;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    // Folding 0x20 maps exactly 'H'/'h' to 'h' and 'W'/'w' to 'w'.
-    const unsigned char folded = static_cast<unsigned char>(text[i]) | 0x20u;
+  // Every candidate has a ':' or '.' at a fixed distance from its start ("https:", "http:",
+  // "www."), and both are far rarer in text than 'h' or 'w': jump from one to the next (16
+  // bytes per step) and look back, rather than testing every byte. Candidates come out in
+  // increasing order of start, as a byte-by-byte scan would meet them.
+  std::size_t free_from = 0;  // matches never overlap: no candidate starts before this
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  for (const char* hit = detail::find_either(begin, end, ':', '.'); hit;
+       hit = detail::find_either(hit + 1, end, ':', '.')) {
+    const std::size_t at = static_cast<std::size_t>(hit - begin);
     std::optional<UrlMatch> m;
-    if (folded == 'h') {
-      std::size_t authority = 0;
-      if (starts_with_ci(text, i, "https://")) {
-        authority = i + 8;
-      } else if (starts_with_ci(text, i, "http://")) {
-        authority = i + 7;
+    if (*hit == ':') {
+      for (std::string_view scheme : {std::string_view("https://"), std::string_view("http://")}) {
+        std::size_t back = scheme.size() - 3;  // from the start to the ':'
+        if (at < free_from + back) continue;
+        std::size_t start = at - back;
+        if (starts_with_ci(text, start, scheme)) {
+          if (scheme_boundary(text, start)) m = match_at(text, start, start + scheme.size(), false);
+          break;
+        }
       }
-      if (authority != 0 && scheme_boundary(text, i)) m = match_at(text, i, authority, false);
-    } else if (folded == 'w') {
-      if (starts_with_ci(text, i, "www.") && www_boundary(text, i)) m = match_at(text, i, i, true);
+    } else if (at >= free_from + 3 && starts_with_ci(text, at - 3, "www.") &&
+               www_boundary(text, at - 3)) {
+      m = match_at(text, at - 3, at - 3, true);
     }
     if (m) {
       out.push_back(*m);
-      // Matches never overlap. A failed candidate is not rescanned by a later one: scheme
-      // candidates scan from distinct "//" up to the next '/', and a "www." inside a scanned
-      // host is always preceded by a host character, which www_boundary rejects.
-      i = m->end;
-    } else {
-      ++i;
+      // A failed candidate is not rescanned by a later one: scheme candidates scan from
+      // distinct "//" up to the next '/', and a "www." inside a scanned host is always
+      // preceded by a host character, which www_boundary rejects.
+      free_from = m->end;
+      hit = begin + m->end - 1;
     }
   }
   return out;

@@ -255,13 +255,15 @@ std::optional<UrlParts> split_absolute_url(std::string_view url) {
 std::string encode_query_value(std::string_view value) {
   std::string out;
   out.reserve(value.size() + value.size() / 4);
-  for (unsigned char c : value) {
-    if (is_unreserved(c) || c == ':' || c == '/' || c == '@' || c == ',') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      append_escape(out, c);
-    }
+  std::size_t run = 0;  // bytes kept as they are are appended in runs, not one at a time
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    unsigned char c = value[i];
+    if (is_unreserved(c) || c == ':' || c == '/' || c == '@' || c == ',') continue;
+    out.append(value, run, i - run);
+    append_escape(out, c);
+    run = i + 1;
   }
+  out.append(value, run);
   return out;
 }
 
@@ -303,14 +305,15 @@ std::string normalize_url(std::string_view url) {
   while (!url.empty() && is_url_whitespace(url.back())) url.remove_suffix(1);
   std::string out;
   out.reserve(url.size());
+  std::size_t run = 0;  // bytes kept as they are are appended in runs, not one at a time
   for (std::size_t i = 0; i < url.size(); ++i) {
     unsigned char c = url[i];
-    if (c == '%' ? valid_escape_at(url, i) : (is_unreserved(c) || is_reserved(c))) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      append_escape(out, c);
-    }
+    if (c == '%' ? valid_escape_at(url, i) : (is_unreserved(c) || is_reserved(c))) continue;
+    out.append(url, run, i - run);
+    append_escape(out, c);
+    run = i + 1;
   }
+  out.append(url, run);
   return out;
 }
 
@@ -320,14 +323,14 @@ std::string comparable_url(std::string_view url) {
   if (!parts) return normalized;
   std::string scheme = ascii_lower(parts->scheme);
   std::string out = scheme + "://";
-  if (parts->has_userinfo) out += std::string(parts->userinfo) + "@";
+  if (parts->has_userinfo) (out += parts->userinfo) += '@';
   out += ascii_lower(parts->host);
   bool default_port =
       (scheme == "https" && parts->port == "443") || (scheme == "http" && parts->port == "80");
-  if (!parts->port.empty() && !default_port) out += ":" + std::string(parts->port);
+  if (!parts->port.empty() && !default_port) (out += ':') += parts->port;
   out += parts->path.empty() ? std::string_view("/") : parts->path;
-  if (parts->has_query) out += "?" + std::string(parts->query);
-  if (parts->has_fragment) out += "#" + std::string(parts->fragment);
+  if (parts->has_query) (out += '?') += parts->query;
+  if (parts->has_fragment) (out += '#') += parts->fragment;
   return out;
 }
 
