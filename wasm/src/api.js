@@ -23,7 +23,7 @@ export function createApi(core) {
     // module. Decoding straight from the view saves a copy of the whole email.
     const output =
       typeof input === 'string' ? decoder.decode(result.output) : result.output.slice();
-    const report = JSON.parse(result.report);
+    const report = JSON.parse(decoder.decode(result.report));
     return { html: output, ...report };
   }
 
@@ -57,7 +57,7 @@ export function createApi(core) {
           throw new ClicktrailError('now must be a finite number of seconds', 'bad_input');
         }
         const length = writeInput(core, url);
-        return JSON.parse(callCore(() => native.verifyInput(length, now)));
+        return JSON.parse(decoder.decode(callCore(() => native.verifyInput(length, now))));
       },
     };
     return disposable(verifier, native);
@@ -69,7 +69,8 @@ export function createApi(core) {
     const edge = {
       /** {action, status, location?, record, event?} for one request. */
       handle(method, url, userAgent = '', ip = '', nowMs = Date.now()) {
-        return JSON.parse(callCore(() => native.handle(method, url, userAgent, ip, nowMs)));
+        const answer = callCore(() => native.handle(method, url, userAgent, ip, nowMs));
+        return JSON.parse(decoder.decode(answer));
       },
     };
     return disposable(edge, native);
