@@ -17,14 +17,18 @@ export function staleBuild(root, binary, sources) {
   return existsSync(path) && statSync(path).mtimeMs < Math.max(...sources.map((s) => newestMtime(join(root, s))));
 }
 
-const WASM_SOURCES = ['cpp', 'CMakeLists.txt', 'wasm/CMakeLists.txt', 'wasm/bindings.cpp', 'wasm/buffers.cpp',
-  'wasm/buffers.hpp', 'wasm/cli_bindings.cpp', 'wasm/cli_values.hpp', 'wasm/batch_cli_bindings.cpp',
-  'wasm/backoffice_bindings.cpp'];
+// What each module is linked from (wasm/CMakeLists.txt): the library and the shared buffers, plus
+// its own bindings, so that a change to one module's bindings does not mark the other stale.
+const SHARED_WASM_SOURCES = ['cpp', 'CMakeLists.txt', 'wasm/CMakeLists.txt', 'wasm/buffers.cpp', 'wasm/buffers.hpp'];
+const MODULE_SOURCES = {
+  'clicktrail-core': ['wasm/bindings.cpp', 'wasm/cli_bindings.cpp', 'wasm/cli_values.hpp'],
+  'clicktrail-backoffice': ['wasm/backoffice_bindings.cpp', 'wasm/batch_cli_bindings.cpp', 'wasm/cli_values.hpp'],
+};
 
 /** wasm/dist against what tools/build.sh checks it against. */
 export const wasmStale = (root) =>
-  ['clicktrail-core', 'clicktrail-backoffice'].some((name) =>
-    staleBuild(root, `wasm/dist/${name}.wasm`, WASM_SOURCES),
+  Object.entries(MODULE_SOURCES).some(([name, own]) =>
+    staleBuild(root, `wasm/dist/${name}.wasm`, [...SHARED_WASM_SOURCES, ...own]),
   );
 
 /** build/native/NAME against cpp/ (and `extra` sources). */
