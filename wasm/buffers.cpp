@@ -14,6 +14,9 @@ std::string& output_buffer() {
 
 namespace {
 
+// A buffer that grew past this is freed after use rather than kept for the next call.
+constexpr std::size_t kKeptCapacity = 8u << 20;
+
 // Input storage that is not zero-filled when it grows (std::string::resize cleared every byte
 // first, a tenth of the time of rewriting a large email), and is reused between calls.
 struct InputStorage {
@@ -31,7 +34,7 @@ InputStorage& input_storage() {
 
 void release_large_input() {
   InputStorage& input = input_storage();
-  if (input.capacity > (8u << 20)) input = InputStorage{};
+  if (input.capacity > kKeptCapacity) input = InputStorage{};
 }
 
 emscripten::val bytes_view(const std::string& bytes) {
@@ -45,7 +48,7 @@ emscripten::val output_view(std::string bytes) {
 }
 
 void release_if_large(std::string& buffer) {
-  if (buffer.capacity() > (8u << 20)) std::string().swap(buffer);
+  if (buffer.capacity() > kKeptCapacity) std::string().swap(buffer);
 }
 
 emscripten::val input_view(std::size_t size) {

@@ -7,6 +7,7 @@ import {
   decoder,
   disposable,
   optionsJson,
+  parseJsonView,
   toBytes,
   writeInput,
 } from './core-io.js';
@@ -23,7 +24,7 @@ export function createApi(core) {
     // module. Decoding straight from the view saves a copy of the whole email.
     const output =
       typeof input === 'string' ? decoder.decode(result.output) : result.output.slice();
-    const report = JSON.parse(decoder.decode(result.report));
+    const report = parseJsonView(result.report);
     return { html: output, ...report };
   }
 
@@ -57,7 +58,7 @@ export function createApi(core) {
           throw new ClicktrailError('now must be a finite number of seconds', 'bad_input');
         }
         const length = writeInput(core, url);
-        return JSON.parse(decoder.decode(callCore(() => native.verifyInput(length, now))));
+        return parseJsonView(callCore(() => native.verifyInput(length, now)));
       },
     };
     return disposable(verifier, native);
@@ -69,8 +70,7 @@ export function createApi(core) {
     const edge = {
       /** {action, status, location?, record, event?} for one request. */
       handle(method, url, userAgent = '', ip = '', nowMs = Date.now()) {
-        const answer = callCore(() => native.handle(method, url, userAgent, ip, nowMs));
-        return JSON.parse(decoder.decode(answer));
+        return parseJsonView(callCore(() => native.handle(method, url, userAgent, ip, nowMs)));
       },
     };
     return disposable(edge, native);

@@ -1,7 +1,7 @@
 // The back-office API: Amazon SES events (parse, suppression, reputation, engagement) and
 // CloudFront access logs (parse, aggregate). The core does the work, one call per batch or
 // chunk; this layer only converts inputs and options and parses the JSON that comes back.
-import { ClicktrailError, callCore, decoder, disposable, writeInput } from './core-io.js';
+import { ClicktrailError, callCore, decoder, disposable, parseJsonView, writeInput } from './core-io.js';
 
 export const BACKOFFICE_NAMES = [
   'parseSesEvent',
@@ -69,7 +69,7 @@ export function createBackofficeApi(core) {
     }
   }
 
-  const batchJson = (batch, records) => JSON.parse(decoder.decode(batch.json(records)));
+  const batchJson = (batch, records) => parseJsonView(batch.json(records));
 
   function suppressionOf(batch, options = {}) {
     const list = JSON.parse(
@@ -161,14 +161,13 @@ export function createBackofficeApi(core) {
 
   function createParser() {
     const native = new core.LogParser();
-    const hits = (view) => JSON.parse(decoder.decode(view));
     const parser = {
       /** The hits of every line completed by this chunk. */
       write(chunk) {
         const length = writeInput(core, chunk);
-        return hits(callCore(() => native.write(length)));
+        return parseJsonView(callCore(() => native.write(length)));
       },
-      end: () => hits(callCore(() => native.end())),
+      end: () => parseJsonView(callCore(() => native.end())),
       report: () => JSON.parse(native.report()),
     };
     return disposable(parser, native);

@@ -13,6 +13,9 @@ export class ClicktrailError extends Error {
 export const encoder = new TextEncoder();
 export const decoder = new TextDecoder();
 
+/** Parses JSON the core wrote into its memory (a Uint8Array view, read before the next call). */
+export const parseJsonView = (view) => JSON.parse(decoder.decode(view));
+
 export function optionsJson(options) {
   if (options === null || typeof options !== 'object') {
     throw new ClicktrailError('options must be an object');
