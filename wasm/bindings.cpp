@@ -1,8 +1,11 @@
 // Embind bindings: a handful of functions on plain values. The typed, documented API is the JS
 // layer in wasm/src/; this file only moves bytes and JSON across the boundary.
 #include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 #include <emscripten/val.h>
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -13,7 +16,6 @@
 using clicktrail::wasm::bytes_view;
 using clicktrail::wasm::input_bytes;
 using clicktrail::wasm::output_buffer;
-using clicktrail::wasm::output_view;
 using clicktrail::wasm::release_large_input;
 using emscripten::val;
 
@@ -95,20 +97,15 @@ class Verifier {
         request.value().keys, std::move(request.value().allowed_hosts));
   }
   std::string error() const { return error_; }
-  std::string verify(const std::string& url, double now_seconds) const {
+  // For the plain exports below, which take the object by address.
+  std::uintptr_t address() const { return reinterpret_cast<std::uintptr_t>(this); }
+  std::string verify(std::string_view url, double now_seconds) const {
     if (!verifier_) return R"({"ok":false,"error":"bad_input","message":"no keys"})";
     if (!clicktrail::wasm::is_safe_integer(now_seconds)) {
       return R"({"ok":false,"error":"bad_input","message":"now must be a finite number of seconds"})";
     }
     return clicktrail::verify_result_to_json(
         verifier_->verify(url, static_cast<std::int64_t>(now_seconds)));
-  }
-
-  // The same for a URL JS wrote into the input buffer (skips Embind's string conversion), the
-  // answer as a view of UTF-8 bytes to decode at once: a returned std::string is checked for
-  // NUL bytes one at a time in JS, a fifth of the time of a verify.
-  val verify_input(std::size_t length, double now_seconds) const {
-    return output_view(verify(std::string(input_bytes(length)), now_seconds));
   }
 
  private:
@@ -128,14 +125,14 @@ class Edge {
     edge_ = std::make_unique<clicktrail::TrackingEdge>(settings.value());
   }
   std::string error() const { return error_; }
-  // The decision as a view of JSON bytes (see verify_input).
-  val handle(const std::string& method, const std::string& url, const std::string& user_agent,
-             const std::string& ip, double now_ms) const {
+  std::uintptr_t address() const { return reinterpret_cast<std::uintptr_t>(this); }
+  std::string handle(const clicktrail::EdgeRequest& request, double now_ms) const {
     if (!edge_ || !clicktrail::wasm::is_safe_integer(now_ms)) {
-      return output_view(R"({"action":"error","status":500,"record":false})");
+      return R"({"action":"error","status":500,"record":false})";
     }
-    return output_view(
-        edge_->handle({method, url, user_agent, ip, static_cast<std::int64_t>(now_ms)}));
+    clicktrail::EdgeRequest timed = request;
+    timed.now_ms = static_cast<std::int64_t>(now_ms);
+    return edge_->handle(timed);
   }
 
  private:
@@ -155,6 +152,49 @@ std::string hmac_sha256_base64url(const std::string& key, const std::string& mes
 
 }  // namespace
 
+// The per-request calls as plain exports, without Embind: JS writes the request into the input
+// buffer (clicktrail_input gives its address in module memory), calls one export with the
+// object's address and the byte lengths, and decodes the JSON answer at clicktrail_output_data.
+// Embind's machinery (argument wrappers, a string conversion per argument, a typed-array
+// object per result) was a fifth of a verify.
+extern "C" {
+
+EMSCRIPTEN_KEEPALIVE char* clicktrail_input(std::size_t size) {
+  return clicktrail::wasm::input_room(size);
+}
+
+EMSCRIPTEN_KEEPALIVE const char* clicktrail_output_data() {
+  return output_buffer().data();
+}
+
+// The URL is the first `length` input bytes; returns the answer's length.
+EMSCRIPTEN_KEEPALIVE std::size_t clicktrail_verify(const Verifier* verifier, std::size_t length,
+                                                   double now_seconds) {
+  output_buffer() = verifier->verify(input_bytes(length), now_seconds);
+  return output_buffer().size();
+}
+
+// Method, URL, user agent and IP are consecutive in the input; returns the answer's length.
+EMSCRIPTEN_KEEPALIVE std::size_t clicktrail_edge_handle(const Edge* edge, std::size_t method,
+                                                        std::size_t url, std::size_t user_agent,
+                                                        std::size_t ip, double now_ms) {
+  std::string_view input = input_bytes(method + url + user_agent + ip);
+  clicktrail::EdgeRequest request;
+  auto take = [&input](std::size_t length) {
+    std::string_view field = input.substr(0, length);
+    input.remove_prefix(field.size());
+    return field;
+  };
+  request.method = take(method);
+  request.url = take(url);
+  request.user_agent = take(user_agent);
+  request.ip = take(ip);
+  output_buffer() = edge->handle(request, now_ms);
+  return output_buffer().size();
+}
+
+}  // extern "C"
+
 EMSCRIPTEN_BINDINGS(clicktrail) {
   emscripten::function("rewriteHtml", &rewrite_html);
   emscripten::function("rewriteText", &rewrite_plain);
@@ -164,10 +204,9 @@ EMSCRIPTEN_BINDINGS(clicktrail) {
   emscripten::class_<Edge>("Edge")
       .constructor<std::string>()
       .function("error", &Edge::error)
-      .function("handle", &Edge::handle);
+      .function("address", &Edge::address);
   emscripten::class_<Verifier>("Verifier")
       .constructor<std::string>()
       .function("error", &Verifier::error)
-      .function("verify", &Verifier::verify)
-      .function("verifyInput", &Verifier::verify_input);
+      .function("address", &Verifier::address);
 }

@@ -51,7 +51,7 @@ void release_if_large(std::string& buffer) {
   if (buffer.capacity() > kKeptCapacity) std::string().swap(buffer);
 }
 
-emscripten::val input_view(std::size_t size) {
+char* input_room(std::size_t size) {
   release_if_large(output_buffer());  // the previous output was copied out by now
   InputStorage& input = input_storage();
   if (size > input.capacity) {
@@ -59,8 +59,12 @@ emscripten::val input_view(std::size_t size) {
     input.capacity = size;
   }
   input.size = size;
+  return input.bytes.get();
+}
+
+emscripten::val input_view(std::size_t size) {
   return emscripten::val(
-      emscripten::typed_memory_view(size, reinterpret_cast<unsigned char*>(input.bytes.get())));
+      emscripten::typed_memory_view(size, reinterpret_cast<unsigned char*>(input_room(size))));
 }
 
 std::string_view input_bytes(std::size_t length) {

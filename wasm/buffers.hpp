@@ -17,6 +17,8 @@ void release_large_input();
 
 // A view of `size` writable bytes of the input buffer; valid until the next call into the module.
 emscripten::val input_view(std::size_t size);
+// The same room as a pointer into module memory, for the plain exports (see bindings.cpp).
+char* input_room(std::size_t size);
 // The first `length` bytes JS wrote.
 std::string_view input_bytes(std::size_t length);
 // A Uint8Array view of `bytes` (which must outlive the JS copy).

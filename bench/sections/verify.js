@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import createClicktrailCore from '../../wasm/dist/clicktrail-core.mjs';
 import { createApi } from '../../wasm/src/api.js';
+import { parseJsonView, writeInputTexts } from '../../wasm/src/core-io.js';
 import { importKeys, verifyTrackingUrl, verifyTrackingUrlSync } from '../edge/js-verify.js';
 import { fmt, ratio } from '../lib/table.js';
 import { median, now, perCallUs, perCallUsAsync, perCallUsConcurrent } from '../lib/timing.js';
@@ -162,7 +163,7 @@ export async function run(ctx) {
 
   ctx.progress('verify: boundary');
   // The cheapest calls into the module: a raw export (free(NULL) returns at once), and an Embind
-  // function returning a typed-array view (inputView(0)), which every verify call makes too.
+  // function returning a typed-array view (inputView(0), what rewriting uses to pass input).
   const boundary = [];
   if (typeof core._free === 'function') {
     core._free(0); // the glue swaps its lazy wrapper for the raw export on the first call
@@ -176,27 +177,29 @@ export async function run(ctx) {
   }
 
   // Where one verify call's time goes, step by step as the JS wrapper (wasm/src/api.js) does it:
-  // the URL written into module memory, the Embind call into the core (which returns the answer
-  // as a view of JSON bytes), and decoding and parsing that answer.
+  // the URL written into module memory, the plain export that verifies it and leaves a JSON
+  // answer in the output buffer, and decoding and parsing that answer.
   const steps = [];
-  if (typeof core.Verifier === 'function' && typeof core.inputView === 'function') {
+  if (typeof core.Verifier === 'function' && typeof core._clicktrail_verify === 'function') {
     const native = new core.Verifier(JSON.stringify({ keys: [KEY], allowedHosts: [] }));
-    const encoder = new TextEncoder();
-    const decoder = new TextDecoder();
-    // Copies of the answers' bytes (each view is overwritten by the next call).
-    const answers = urls.map((url) =>
-      native.verifyInput(encoder.encodeInto(url, core.inputView(url.length * 3)).written, NOW_SECONDS).slice(),
-    );
-    const write = perCallUs((i) => encoder.encodeInto(pick(i), core.inputView(pick(i).length * 3)), sync);
+    const address = native.address();
+    const verifyAt = (length) => core._clicktrail_verify(address, length, NOW_SECONDS);
+    // Copies of the answers' bytes (the output buffer is overwritten by the next call).
+    const answers = urls.map((url) => {
+      const size = verifyAt(writeInputTexts(core, [url])[0]);
+      const at = core._clicktrail_output_data();
+      return core.HEAPU8.slice(at, at + size);
+    });
+    const write = perCallUs((i) => writeInputTexts(core, [pick(i)]), sync);
     // One URL left in the buffer, verified again and again (same cost as any other valid one).
-    const length = encoder.encodeInto(urls[0], core.inputView(urls[0].length * 3)).written;
-    const call = perCallUs(() => native.verifyInput(length, NOW_SECONDS), sync);
-    const parse = perCallUs((i) => JSON.parse(decoder.decode(answers[i % URL_COUNT])), sync);
+    const [length] = writeInputTexts(core, [urls[0]]);
+    const call = perCallUs(() => verifyAt(length), sync);
+    const parse = perCallUs((i) => parseJsonView(answers[i % URL_COUNT]), sync);
     native.delete();
-    if (!answers.every((a) => JSON.parse(decoder.decode(a)).ok)) problems.push('core.Verifier.verifyInput refused a valid URL');
+    if (!answers.every((a) => parseJsonView(a).ok)) problems.push('core _clicktrail_verify refused a valid URL');
     steps.push(
-      { step: 'write the URL into module memory (inputView + encodeInto)', us: write },
-      { step: 'Embind verifyInput: parse, HMAC, checks, answer as JSON bytes', us: call },
+      { step: 'write the URL into module memory (clicktrail_input + encodeInto)', us: write },
+      { step: 'plain export clicktrail_verify: parse, HMAC, checks, answer as JSON bytes', us: call },
       { step: 'TextDecoder + JSON.parse of the answer', us: parse },
       { step: 'sum (the whole verify() call measured above)', us: write + call + parse, note: `${fmt(wasmUs)} µs measured` },
     );
@@ -250,7 +253,7 @@ export async function run(ctx) {
     notes: [
       'all three ways do the same checks: URL format, key id, HMAC-SHA256 over the same signed message, constant-time compare, target safety (bench/edge/js-verify.js is the JS version)',
       '"WASM verify ÷ way" > 1 means clicktrail is faster; WebCrypto is async, so one awaited call also pays a promise round trip',
-      'one verify call makes two Embind calls (inputView to write the URL into module memory, verifyInput) and parses a JSON answer: compare with the boundary rows',
+      'one verify call makes three plain export calls (clicktrail_input, clicktrail_verify, clicktrail_output_data) and no Embind call, and parses a JSON answer: compare with the boundary rows',
       ...(problems.length ? [`DISAGREEMENT: ${problems.length} answers differ: ${problems.slice(0, 3).join('; ')}`] : ['all three agree on the test URLs (valid ones verify to the same target, a tampered one is refused)']),
     ],
     failed: problems.length ? `${problems.length} verification answers differ` : undefined,

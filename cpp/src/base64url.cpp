@@ -24,13 +24,15 @@ constexpr std::array<std::uint8_t, 256> kDecodeTable = make_decode_table();
 }  // namespace
 
 std::string base64url_encode(std::string_view bytes) {
+  std::string out(base64url_encoded_size(bytes.size()), '\0');
+  base64url_encode_into(bytes, out.data());
+  return out;
+}
+
+void base64url_encode_into(std::string_view bytes, char* dst) {
   const std::size_t full_groups = bytes.size() / 3;
   const std::size_t tail = bytes.size() % 3;
-  std::string out;
-  out.resize(full_groups * 4 + (tail == 0 ? 0 : tail + 1));
-
   const auto* in = reinterpret_cast<const unsigned char*>(bytes.data());
-  char* dst = out.data();
   for (std::size_t g = 0; g < full_groups; ++g, in += 3, dst += 4) {
     const std::uint32_t v = (std::uint32_t{in[0]} << 16) | (std::uint32_t{in[1]} << 8) | in[2];
     dst[0] = kAlphabet[v >> 18];
@@ -48,7 +50,6 @@ std::string base64url_encode(std::string_view bytes) {
     dst[1] = kAlphabet[(v >> 12) & 0x3f];
     dst[2] = kAlphabet[(v >> 6) & 0x3f];
   }
-  return out;
 }
 
 std::optional<std::string> base64url_decode(std::string_view text) {

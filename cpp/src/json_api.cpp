@@ -199,20 +199,4 @@ Result<EdgeSettings, TrackError> edge_settings_from_json(std::string_view text) 
   return settings;
 }
 
-std::string verify_result_to_json(const Result<VerifiedUrl, TrackError>& result, int indent) {
-  detail::JsonWriter json(indent);
-  json.begin_object();
-  if (!result) {
-    json.member("ok", false).member("error", to_string(result.error().code));
-    json.member("message", result.error().message).end_object();
-    return json.take();
-  }
-  const VerifiedUrl& url = result.value();
-  json.member("ok", true);
-  json.member("endpoint", url.endpoint == Endpoint::click ? "click" : "pixel");
-  detail::write_verified_fields(json, url, true);
-  json.end_object();
-  return json.take();
-}
-
 }  // namespace clicktrail

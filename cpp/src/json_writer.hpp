@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "utf8.hpp"
 
@@ -14,7 +13,9 @@ namespace clicktrail::detail {
 class JsonWriter {
  public:
   // indent < 0: compact; otherwise pretty-printed with `indent` spaces per level.
-  explicit JsonWriter(int indent = -1) : indent_(indent) {}
+  explicit JsonWriter(int indent = -1) : indent_(indent) {
+    out_.reserve(256);  // a verify answer or an edge decision fits without growing
+  }
 
   JsonWriter& begin_object() { return open('{'); }
   JsonWriter& end_object() { return close('}'); }
@@ -63,12 +64,13 @@ class JsonWriter {
   JsonWriter& open(char bracket) {
     separate();
     out_ += bracket;
-    first_.push_back(true);
+    ++depth_;
+    set_first(true);
     return *this;
   }
   JsonWriter& close(char bracket) {
-    bool empty = first_.back();
-    first_.pop_back();
+    bool empty = first();
+    --depth_;
     if (!empty) newline();
     out_ += bracket;
     return *this;
@@ -79,15 +81,26 @@ class JsonWriter {
       after_key_ = false;
       return;
     }
-    if (first_.empty()) return;
-    if (!first_.back()) out_ += ',';
-    first_.back() = false;
+    if (depth_ == 0) return;
+    if (!first()) out_ += ',';
+    set_first(false);
     newline();
   }
   void newline() {
     if (indent_ < 0) return;
     out_ += '\n';
-    out_.append(first_.size() * static_cast<std::size_t>(indent_), ' ');
+    out_.append(depth_ * static_cast<std::size_t>(indent_), ' ');
+  }
+  // Whether the innermost open container has no element yet: one bit per level, so writing
+  // allocates nothing but the output. The documents clicktrail writes have fixed shapes a few
+  // levels deep; nesting past kMaxDepth is not supported (it stays memory-safe, but the JSON
+  // would get a comma before a first element).
+  static constexpr std::size_t kMaxDepth = 64;
+  bool first() const { return depth_ <= kMaxDepth && (first_bits_ >> (depth_ - 1) & 1) != 0; }
+  void set_first(bool empty) {
+    if (depth_ > kMaxDepth) return;
+    const std::uint64_t bit = std::uint64_t{1} << (depth_ - 1);
+    first_bits_ = empty ? first_bits_ | bit : first_bits_ & ~bit;
   }
 
   void write_string(std::string_view text) {
@@ -150,7 +163,8 @@ class JsonWriter {
   }
 
   std::string out_;
-  std::vector<bool> first_;  // per open container: no element written yet
+  std::uint64_t first_bits_ = 0;  // bit d-1: the container at depth d has no element yet
+  std::size_t depth_ = 0;
   int indent_;
   bool after_key_ = false;
 };

@@ -162,10 +162,13 @@ HmacSha256::HmacSha256(std::string_view key) {
 }
 
 Sha256Digest HmacSha256::mac(std::string_view message) const {
-  Sha256 inner = inner_;
+  Sha256 inner = begin();
   inner.update(message);
-  const Sha256Digest inner_digest = inner.finish();
+  return finish(inner);
+}
 
+Sha256Digest HmacSha256::finish(Sha256& inner) const {
+  const Sha256Digest inner_digest = inner.finish();
   Sha256 outer = outer_;
   outer.update(inner_digest.data(), inner_digest.size());
   return outer.finish();

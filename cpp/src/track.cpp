@@ -41,33 +41,41 @@ constexpr std::string_view kSignatureContext = "clicktrail-v1\n";
 
 using RawParams = std::array<std::optional<std::string_view>, kParamCount>;
 
-// The signed message: the URL up to '?' and each present parameter's raw (still encoded) value,
-// so that any changed byte, including a changed %-escape, changes the message. Every piece is
-// length-prefixed, so no byte can move from one piece into another without changing it.
-std::string signed_message(std::string_view url_without_query, const RawParams& params) {
-  std::string message;
-  message.reserve(256);
-  message += kSignatureContext;
-  auto piece = [&](std::string_view bytes) {
-    message += std::to_string(bytes.size());
-    message += ':';
-    message += bytes;
-    message += '\n';
-  };
-  piece(url_without_query);
-  for (int i = 0; i < kSig; ++i) {
-    if (!params[i]) continue;
-    message += kParamNames[i];
-    message += '=';
-    piece(*params[i]);
-  }
-  return message;
-}
+// The length of a signature in a URL: a base64url HMAC-SHA256.
+constexpr std::size_t kSignatureLength = base64url_encoded_size(sizeof(Sha256Digest));
+using Signature = std::array<char, kSignatureLength>;
 
-std::string sign(const HmacSha256& hmac, std::string_view message) {
-  Sha256Digest digest = hmac.mac(message);
-  return base64url_encode(
-      std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
+// The signature over the signed message: the URL up to '?' and each present parameter's raw
+// (still encoded) value, so that any changed byte, including a changed %-escape, changes the
+// message. Every piece is length-prefixed, so no byte can move from one piece into another
+// without changing it:
+//   "clicktrail-v1\n" <len>":"<url up to '?'>"\n" then, per parameter, <name>"="<len>":"<value>"\n"
+// The message is fed to the MAC piece by piece rather than assembled first.
+Signature sign(const HmacSha256& hmac, std::string_view url_without_query,
+               const RawParams& params) {
+  Sha256 mac = hmac.begin();
+  mac.update(kSignatureContext);
+  // The name, '=', the length and ':' before a piece, in one update.
+  auto piece = [&](std::string_view name, std::string_view bytes) {
+    char head[32];
+    char* end = std::copy(name.begin(), name.end(), head);
+    if (!name.empty()) *end++ = '=';
+    end = std::to_chars(end, head + sizeof head - 1, bytes.size()).ptr;
+    *end++ = ':';
+    mac.update(head, static_cast<std::size_t>(end - head));
+    mac.update(bytes);
+    mac.update("\n", 1);
+  };
+  piece({}, url_without_query);
+  for (int i = 0; i < kSig; ++i) {
+    if (params[i]) piece(kParamNames[i], *params[i]);
+  }
+  const Sha256Digest digest = hmac.finish(mac);
+  Signature signature;
+  base64url_encode_into(
+      std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()),
+      signature.data());
+  return signature;
 }
 
 template <typename Int>
@@ -256,7 +264,8 @@ std::string TrackingUrlBuilder::build(Endpoint endpoint, const TrackingFields& f
   }
   if (hmac_) {
     url += "&sig=";
-    url += sign(*hmac_, signed_message(prefix, params));
+    const Signature signature = sign(*hmac_, prefix, params);
+    url.append(signature.data(), signature.size());
   }
   return url;
 }
@@ -335,18 +344,14 @@ Result<VerifiedUrl, TrackError> TrackingUrlVerifier::verify(std::string_view url
     if (key.id == *params[kKid]) hmac = &key.hmac;
   }
   if (!hmac) return fail(TrackError::unknown_key, "no active key has this kid");
-  std::string expected = sign(*hmac, signed_message(prefix, params));
-  if (!constant_time_equal(expected, *params[kSig])) {
+  const Signature expected = sign(*hmac, prefix, params);
+  if (!constant_time_equal(std::string_view(expected.data(), expected.size()), *params[kSig])) {
     return fail(TrackError::bad_signature, "signature does not match");
   }
   verified.key_id = std::string(*params[kKid]);
 
   auto decoded = [&](Param param, std::string& out) {
-    if (!params[param]) return true;
-    auto value = percent_decode(*params[param]);
-    if (!value) return false;
-    out = std::move(*value);
-    return true;
+    return !params[param] || percent_decode_into(*params[param], out);
   };
   TrackingFields& f = verified.fields;
   std::string tags, link_index, expiry;

@@ -1,5 +1,7 @@
 #include "tracking_json.hpp"
 
+#include "clicktrail/json_api.hpp"
+
 namespace clicktrail::detail {
 
 void write_tags(JsonWriter& json, const Tags& tags) {
@@ -35,3 +37,25 @@ void write_verified_fields(JsonWriter& json, const VerifiedUrl& url, bool with_e
 }
 
 }  // namespace clicktrail::detail
+
+namespace clicktrail {
+
+// Here rather than in json_api.cpp: it is on the per-click path, built for speed (see
+// wasm/CMakeLists.txt), where json_api.cpp's request parsing is built for size.
+std::string verify_result_to_json(const Result<VerifiedUrl, TrackError>& result, int indent) {
+  detail::JsonWriter json(indent);
+  json.begin_object();
+  if (!result) {
+    json.member("ok", false).member("error", to_string(result.error().code));
+    json.member("message", result.error().message).end_object();
+    return json.take();
+  }
+  const VerifiedUrl& url = result.value();
+  json.member("ok", true);
+  json.member("endpoint", url.endpoint == Endpoint::click ? "click" : "pixel");
+  detail::write_verified_fields(json, url, true);
+  json.end_object();
+  return json.take();
+}
+
+}  // namespace clicktrail

@@ -268,9 +268,18 @@ std::string encode_query_value(std::string_view value) {
 }
 
 std::optional<std::string> percent_decode(std::string_view text) {
+  std::string out;
+  if (!percent_decode_into(text, out)) return std::nullopt;
+  return out;
+}
+
+bool percent_decode_into(std::string_view text, std::string& out) {
   std::size_t percent = text.find('%');
-  if (percent == std::string_view::npos) return std::string(text);
-  std::string out(text.size(), '\0');
+  if (percent == std::string_view::npos) {
+    out.assign(text);
+    return true;
+  }
+  out.resize(text.size());
   char* write = out.data();
   for (std::size_t i = 0; i < text.size(); ++i) {
     if (text[i] != '%') {
@@ -278,13 +287,14 @@ std::optional<std::string> percent_decode(std::string_view text) {
       continue;
     }
     if (i + 2 >= text.size() || !is_hex(text[i + 1]) || !is_hex(text[i + 2])) {
-      return std::nullopt;
+      out.clear();
+      return false;
     }
     *write++ = static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
     i += 2;
   }
   out.resize(static_cast<std::size_t>(write - out.data()));
-  return out;
+  return true;
 }
 
 bool is_rfc3986_conformant(std::string_view url) {

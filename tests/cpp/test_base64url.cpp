@@ -61,6 +61,7 @@ TEST_CASE("base64url round trips random bytes of every length 0..100", "[base64u
     const std::string encoded = base64url_encode(bytes);
     INFO("size " << size << ", encoded " << encoded);
     CHECK(encoded.size() == (size * 4 + 2) / 3);  // ceil(4n/3): no padding
+    CHECK(clicktrail::base64url_encoded_size(size) == encoded.size());
     CHECK(encoded.find_first_not_of(kUrlAlphabet) == std::string::npos);
 
     const auto decoded = base64url_decode(encoded);

@@ -154,6 +154,15 @@ TEST_CASE("HMAC-SHA256 matches the RFC 4231 test cases", "[hmac]") {
 
     const clicktrail::HmacSha256 keyed(key);
     CHECK(to_hex(keyed.mac(data).data(), compare_bytes) == expected);
+
+    // The message in pieces (how tracking URLs are signed): split at every position.
+    for (std::size_t split = 0; split <= data.size(); ++split) {
+      clicktrail::Sha256 pieces = keyed.begin();
+      pieces.update(std::string_view(data).substr(0, split));
+      pieces.update(std::string_view(data).substr(split));
+      INFO("split at " << split);
+      CHECK(to_hex(keyed.finish(pieces).data(), compare_bytes) == expected);
+    }
   }
 }
 

@@ -197,6 +197,12 @@ TEST_CASE("URL helpers", "[url]") {
   CHECK_FALSE(is_rfc3986_conformant("https://example.com/a b"));
   CHECK(percent_decode("a%2Fb%zz") == std::nullopt);
   CHECK(percent_decode("a%2Fb+c") == std::optional<std::string>("a/b+c"));
+  std::string reused = "longer previous contents";
+  CHECK(percent_decode_into("x%41", reused));
+  CHECK(reused == "xA");
+  CHECK(percent_decode_into("plain", reused));
+  CHECK(reused == "plain");
+  CHECK_FALSE(percent_decode_into("%4", reused));
   CHECK(encode_query_value("a b&c=d/é") == "a%20b%26c%3Dd/%C3%A9");
   CHECK(check_redirect_target("http://127.0.0.1:8080/x") == TargetProblem::none);
   CHECK(check_redirect_target("https://[2001:db8::1]/x") == TargetProblem::none);
@@ -276,4 +282,32 @@ TEST_CASE("an unsigned preview URL carries the fields but can never verify", "[t
   CHECK(signed_url.starts_with(url + "&kid=k1&sig="));
   CHECK(unsigned_builder->pixel_url(email_fields()).find("sig=") == std::string::npos);
   CHECK_FALSE(TrackingUrlBuilder::create_unsigned("javascript:alert(1)").ok());
+}
+
+// Signatures already sent in emails must keep verifying: these two URLs pin the signed-message
+// format (context line, length-prefixed URL prefix and parameters). The same signatures come out
+// of node:crypto over that message, written independently in bench/edge/js-verify.js.
+TEST_CASE("the signed-message format is stable", "[track]") {
+  TrackingFields fields = email_fields();
+  fields.expires_at = 1'900'000'000;
+  const std::string click =
+      "https://t.example.com/c?mid=0100018f-msg&rid=-8jFdJ-Ztg5ejUeF&li=3"
+      "&tg=campaign:spring%3Bvariant:b&r=https://shop.example.com/p%3Fid%3D1%26ref%3Dmail%23top"
+      "&exp=1900000000&kid=k1&sig=UQjEoZxzJLi7QVYjGDdq8LAc8nyJtEoGzoFkfP0pDiM";
+  CHECK(builder().click_url(fields, "https://shop.example.com/p?id=1&ref=mail#top").value() ==
+        click);
+  CHECK(verify_tracking_url(click, std::span(&kKey, 1), {kNow, {}}).ok());
+
+  TrackingFields ad;
+  ad.order_id = "o-7";
+  ad.campaign_id = "c 1/2";
+  ad.publication_id = "pub";
+  ad.channel = "display";
+  ad.creative = "cr-9";
+  ad.size = "300x250";
+  const std::string pixel =
+      "https://t.example.com/pxl.png?oid=o-7&cid=c%201/2&pid=pub&ch=display&cr=cr-9&s=300x250"
+      "&kid=k1&sig=-NtzxqMJ-v161YQw74SAhyN6BcnnmFPz-gcR7bafwn0";
+  CHECK(builder().pixel_url(ad) == pixel);
+  CHECK(verify_tracking_url(pixel, std::span(&kKey, 1), {kNow, {}}).ok());
 }

@@ -514,6 +514,8 @@ describe('verifyTrackingUrl and createVerifier', () => {
     } finally {
       rotated.dispose();
     }
+    // The core is called by the object's address: a disposed verifier must refuse, not reach it.
+    assert.throws(() => rotated.verify(url), { code: 'bad_input', message: /disposed/ });
   });
 
   test('buildClickUrl and buildPixelUrl round-trip every field through verify', () => {
@@ -586,7 +588,10 @@ describe('createEdge refuses keys and allowlists that would fail silently', () =
     assert.throws(() => createEdge({ keys: [good], allowedHosts: ['https://shop.example.com'] }), ClicktrailError);
     const edge = createEdge({ keys: [good], allowedHosts: ['.example.com'] });
     assert.equal(edge.handle('GET', 'https://t.example.com/languages/c').action, 'pass');
+    assert.throws(() => edge.handle('GET', undefined), { code: 'bad_input', message: /strings/ });
+    assert.throws(() => edge.handle('GET', 'https://t.example.com/c', 42), { code: 'bad_input' });
     edge.dispose();
+    assert.throws(() => edge.handle('GET', 'https://t.example.com/c'), { code: 'bad_input', message: /disposed/ });
   });
 });
 

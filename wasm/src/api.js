@@ -8,8 +8,10 @@ import {
   disposable,
   optionsJson,
   parseJsonView,
+  readJsonAnswer,
   toBytes,
   writeInput,
+  writeInputTexts,
 } from './core-io.js';
 
 export { ClicktrailError };
@@ -51,14 +53,17 @@ export function createApi(core) {
 
   function createVerifier(keys, { allowedHosts } = {}) {
     const native = keyedNative(core.Verifier, { keys, allowedHosts: allowedHosts ?? [] });
+    const address = native.address();
     const verifier = {
       verify(url, now = Math.floor(Date.now() / 1000)) {
         if (typeof url !== 'string') throw new ClicktrailError('url must be a string', 'bad_input');
         if (!Number.isFinite(now)) {
           throw new ClicktrailError('now must be a finite number of seconds', 'bad_input');
         }
-        const length = writeInput(core, url);
-        return parseJsonView(callCore(() => native.verifyInput(length, now)));
+        // The plain export takes the object by address: a disposed one must never reach it.
+        if (native.isDeleted()) throw new ClicktrailError('this verifier was disposed', 'bad_input');
+        const [length] = writeInputTexts(core, [url]);
+        return readJsonAnswer(core, callCore(() => core._clicktrail_verify(address, length, now)));
       },
     };
     return disposable(verifier, native);
@@ -67,10 +72,17 @@ export function createApi(core) {
   // The per-request edge decision (cpp/include/clicktrail/edge.hpp) with the key schedules kept.
   function createEdge({ keys, allowedHosts = [], fullIp = false, basePath = '' } = {}) {
     const native = keyedNative(core.Edge, { keys, allowedHosts, fullIp, basePath });
+    const address = native.address();
     const edge = {
       /** {action, status, location?, record, event?} for one request. */
       handle(method, url, userAgent = '', ip = '', nowMs = Date.now()) {
-        return parseJsonView(callCore(() => native.handle(method, url, userAgent, ip, nowMs)));
+        const texts = [method, url, userAgent, ip];
+        if (!texts.every((text) => typeof text === 'string')) {
+          throw new ClicktrailError('method, url, userAgent and ip must be strings', 'bad_input');
+        }
+        if (native.isDeleted()) throw new ClicktrailError('this edge was disposed', 'bad_input');
+        const [m, u, a, i] = writeInputTexts(core, texts);
+        return readJsonAnswer(core, callCore(() => core._clicktrail_edge_handle(address, m, u, a, i, nowMs)));
       },
     };
     return disposable(edge, native);

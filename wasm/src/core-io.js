@@ -35,6 +35,30 @@ export function writeInput(core, input) {
   return bytes.length;
 }
 
+// The per-request path (verify, edge decisions) goes through plain exports instead of Embind
+// (see wasm/bindings.cpp): strings are written one after another into the input buffer and the
+// JSON answer is read at the output buffer's address.
+
+/** Writes `texts` as UTF-8, one after another, into the input buffer; returns their byte lengths. */
+export function writeInputTexts(core, texts) {
+  let room = 0;
+  for (const text of texts) room += text.length * 3; // UTF-8 needs at most 3 bytes per unit
+  let at = core._clicktrail_input(room);
+  const heap = core.HEAPU8; // read after the call: growing the memory replaces the view
+  const end = at + room;
+  return texts.map((text) => {
+    const { written } = encoder.encodeInto(text, heap.subarray(at, end));
+    at += written;
+    return written;
+  });
+}
+
+/** Parses the JSON answer of `size` bytes a plain export left in the output buffer. */
+export function readJsonAnswer(core, size) {
+  const at = core._clicktrail_output_data();
+  return parseJsonView(core.HEAPU8.subarray(at, at + size));
+}
+
 export function toBytes(input, what) {
   if (typeof input === 'string') return encoder.encode(input);
   if (input instanceof Uint8Array) return input;

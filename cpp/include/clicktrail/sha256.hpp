@@ -33,6 +33,10 @@ class HmacSha256 {
  public:
   explicit HmacSha256(std::string_view key);
   [[nodiscard]] Sha256Digest mac(std::string_view message) const;
+  // The same MAC over a message given in pieces: update() the state begin() returns with each
+  // piece, then finish() it. Lets a caller hash a message without assembling it first.
+  [[nodiscard]] Sha256 begin() const { return inner_; }
+  [[nodiscard]] Sha256Digest finish(Sha256& inner) const;
 
  private:
   Sha256 inner_;  // state after absorbing key ^ ipad

@@ -32,6 +32,8 @@ struct UrlParts {
 // Decodes %XX escapes. '+' stays '+': clicktrail never writes spaces as '+'. Returns nullopt
 // for a '%' that is not followed by two hex digits.
 [[nodiscard]] std::optional<std::string> percent_decode(std::string_view text);
+// The same into `out` (replacing its contents, reusing its storage); false for a broken escape.
+[[nodiscard]] bool percent_decode_into(std::string_view text, std::string& out);
 
 // True when every byte may appear in a URI (RFC 3986: unreserved, reserved, or a valid %XX).
 [[nodiscard]] bool is_rfc3986_conformant(std::string_view url);
