@@ -31,9 +31,25 @@ std::string iso8601_utc(std::int64_t epoch_ms) {
   int year;
   unsigned month, day;
   detail::civil_from_days(days, year, month, day);
-  char text[32];
-  std::snprintf(text, sizeof(text), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", year, month, day,
-                second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60, millis);
+  if (year < 0 || year > 9999) {  // outside ISO 8601's four-digit years: the general form
+    char text[48];
+    std::snprintf(text, sizeof(text), "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", year, month, day,
+                  second_of_day / 3600, second_of_day / 60 % 60, second_of_day % 60, millis);
+    return text;
+  }
+  // Digit by digit: snprintf's format parsing was a visible part of an edge decision.
+  std::string text = "0000-00-00T00:00:00.000Z";
+  auto put = [&text](std::size_t at, int value, int digits) {
+    for (int i = digits - 1; i >= 0; --i, value /= 10)
+      text[at + i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, year, 4);
+  put(5, static_cast<int>(month), 2);
+  put(8, static_cast<int>(day), 2);
+  put(11, second_of_day / 3600, 2);
+  put(14, second_of_day / 60 % 60, 2);
+  put(17, second_of_day % 60, 2);
+  put(20, millis, 3);
   return text;
 }
 

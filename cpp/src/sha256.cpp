@@ -183,8 +183,16 @@ bool constant_time_equal(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   // Accumulating every difference, instead of returning at the first, keeps the running time
   // independent of where the inputs diverge; volatile stops the compiler reintroducing a branch.
-  volatile unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
+  // Eight bytes at a time: a signature is 43 bytes.
+  volatile std::uint64_t diff = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= a.size(); i += 8) {
+    std::uint64_t x, y;
+    std::memcpy(&x, a.data() + i, 8);
+    std::memcpy(&y, b.data() + i, 8);
+    diff = diff | (x ^ y);
+  }
+  for (; i < a.size(); ++i) {
     diff = diff | static_cast<unsigned char>(a[i] ^ b[i]);
   }
   return diff == 0;

@@ -41,6 +41,30 @@ constexpr std::string_view kSignatureContext = "clicktrail-v1\n";
 
 using RawParams = std::array<std::optional<std::string_view>, kParamCount>;
 
+// A parameter name of at most 3 bytes (all of ours are) packed with its length into one word, so
+// finding a name is a few integer compares, not a string compare per known name.
+constexpr std::uint32_t packed_name(std::string_view name) {
+  std::uint32_t packed = static_cast<std::uint32_t>(name.size());
+  for (char c : name) packed = packed << 8 | static_cast<unsigned char>(c);
+  return packed;
+}
+
+constexpr std::array<std::uint32_t, kParamCount> kPackedNames = [] {
+  std::array<std::uint32_t, kParamCount> packed{};
+  for (int i = 0; i < kParamCount; ++i) packed[i] = packed_name(kParamNames[i]);
+  return packed;
+}();
+
+// The Param for a name, or -1 for a name clicktrail does not write.
+int param_index(std::string_view name) {
+  if (name.empty() || name.size() > 3) return -1;
+  const std::uint32_t packed = packed_name(name);
+  for (int i = 0; i < kParamCount; ++i) {
+    if (kPackedNames[i] == packed) return i;
+  }
+  return -1;
+}
+
 // The length of a signature in a URL: a base64url HMAC-SHA256.
 constexpr std::size_t kSignatureLength = base64url_encoded_size(sizeof(Sha256Digest));
 using Signature = std::array<char, kSignatureLength>;
@@ -329,12 +353,11 @@ Result<VerifiedUrl, TrackError> TrackingUrlVerifier::verify(std::string_view url
     query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
     std::size_t equals = pair.find('=');
     std::string_view name = pair.substr(0, equals);
-    for (int i = 0; i < kParamCount; ++i) {
-      if (name != kParamNames[i]) continue;
-      // A repeated parameter could make the edge and a report disagree about which one counts.
-      if (params[i]) return fail(TrackError::malformed, "parameter repeated: " + std::string(name));
-      params[i] = equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1);
-    }
+    const int i = param_index(name);
+    if (i < 0) continue;  // not ours: ignored, and not signed
+    // A repeated parameter could make the edge and a report disagree about which one counts.
+    if (params[i]) return fail(TrackError::malformed, "parameter repeated: " + std::string(name));
+    params[i] = equals == std::string_view::npos ? std::string_view{} : pair.substr(equals + 1);
   }
   if (!params[kKid] || !params[kSig]) {
     return fail(TrackError::malformed, "kid or sig parameter missing");

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstdint>
 
 #include "clicktrail/url.hpp"
@@ -47,8 +48,36 @@ constexpr std::array<TrafficRule, 27> kRules = {{
     {"spider", "crawler:generic"},
 }};
 
-bool contains_lower(std::string_view lower_haystack, std::string_view needle) {
-  return lower_haystack.find(needle) != std::string_view::npos;
+// Per byte, the rules whose needle starts with it (bit i: kRules[i]), so that one pass over the
+// User-Agent tries only the needles that can start at each position, instead of one search of
+// the whole header per rule (27 scans: a third of an edge decision in WebAssembly).
+constexpr std::array<std::uint32_t, 256> kRulesByFirstByte = [] {
+  static_assert(kRules.size() <= 32, "one bit per rule");
+  std::array<std::uint32_t, 256> table{};
+  for (std::size_t i = 0; i < kRules.size(); ++i) {
+    table[static_cast<unsigned char>(kRules[i].needle.front())] |= std::uint32_t{1} << i;
+  }
+  return table;
+}();
+
+// The index of the first rule (in kRules order) whose needle occurs in `lower`, or kRules.size().
+std::size_t first_matching_rule(std::string_view lower) {
+  std::size_t best = kRules.size();
+  for (std::size_t pos = 0; pos < lower.size() && best > 0; ++pos) {
+    // Only rules before the best match so far can still change the answer.
+    std::uint32_t candidates = kRulesByFirstByte[static_cast<unsigned char>(lower[pos])] &
+                               ((std::uint32_t{1} << best) - 1);
+    for (; candidates != 0; candidates &= candidates - 1) {
+      const auto rule = static_cast<std::size_t>(std::countr_zero(candidates));
+      const std::string_view needle = kRules[rule].needle;
+      if (lower.size() - pos >= needle.size() &&
+          std::equal(needle.begin(), needle.end(), lower.begin() + pos)) {
+        best = rule;
+        break;
+      }
+    }
+  }
+  return best;
 }
 
 // RFC 5952 text form: lower-case hex, no leading zeros, the longest run of two or more zero
@@ -93,10 +122,9 @@ std::string format_ipv6(const std::array<std::uint16_t, 8>& groups) {
 TrafficVerdict classify_traffic(std::string_view method, std::string_view user_agent) {
   if (iequals_ascii(method, "HEAD")) return {true, "head_request"};
   if (user_agent.empty()) return {true, "automation:no_user_agent"};
-  std::string lower = ascii_lower(user_agent.substr(0, 512));
-  for (const TrafficRule& rule : kRules) {
-    if (contains_lower(lower, rule.needle)) return {true, rule.reason};
-  }
+  const std::string lower = ascii_lower(user_agent.substr(0, 512));
+  const std::size_t rule = first_matching_rule(lower);
+  if (rule < kRules.size()) return {true, kRules[rule].reason};
   return {false, "human"};
 }
 

@@ -9,10 +9,10 @@ namespace {
 
 constexpr char kHex[] = "0123456789ABCDEF";
 
-bool is_alpha(unsigned char c) {
+constexpr bool is_alpha(unsigned char c) {
   return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
 }
-bool is_digit(unsigned char c) {
+constexpr bool is_digit(unsigned char c) {
   return c >= '0' && c <= '9';
 }
 bool is_hex(unsigned char c) {
@@ -22,12 +22,12 @@ int hex_value(unsigned char c) {
   return is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10;
 }
 
-bool is_unreserved(unsigned char c) {
+constexpr bool is_unreserved(unsigned char c) {
   return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_' || c == '~';
 }
 
 // RFC 3986 gen-delims and sub-delims: legal in a URI as they are.
-bool is_reserved(unsigned char c) {
+constexpr bool is_reserved(unsigned char c) {
   switch (c) {
     case ':':
     case '/':
@@ -52,6 +52,14 @@ bool is_reserved(unsigned char c) {
       return false;
   }
 }
+
+// Bytes a URI may hold as they are (unreserved or reserved), as a table: the conformance check
+// runs over every tracking URL and target, one lookup per byte.
+constexpr std::array<bool, 256> kUriBytes = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) table[c] = is_unreserved(c) || is_reserved(c);
+  return table;
+}();
 
 bool is_url_whitespace(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
@@ -300,12 +308,9 @@ bool percent_decode_into(std::string_view text, std::string& out) {
 bool is_rfc3986_conformant(std::string_view url) {
   for (std::size_t i = 0; i < url.size(); ++i) {
     unsigned char c = url[i];
-    if (c == '%') {
-      if (!valid_escape_at(url, i)) return false;
-      i += 2;
-    } else if (!is_unreserved(c) && !is_reserved(c)) {
-      return false;
-    }
+    if (kUriBytes[c]) continue;
+    if (c != '%' || !valid_escape_at(url, i)) return false;
+    i += 2;
   }
   return true;
 }
@@ -318,7 +323,7 @@ std::string normalize_url(std::string_view url) {
   std::size_t run = 0;  // bytes kept as they are are appended in runs, not one at a time
   for (std::size_t i = 0; i < url.size(); ++i) {
     unsigned char c = url[i];
-    if (c == '%' ? valid_escape_at(url, i) : (is_unreserved(c) || is_reserved(c))) continue;
+    if (c == '%' ? valid_escape_at(url, i) : kUriBytes[c]) continue;
     out.append(url, run, i - run);
     append_escape(out, c);
     run = i + 1;

@@ -215,6 +215,15 @@ TEST_CASE("constant_time_equal", "[hmac]") {
     CHECK_FALSE(constant_time_equal(mac, flipped));
   }
 
+  // A signature's length (43 characters: five whole words and a tail), every byte, high bit.
+  const std::string signature(43, 'Q');
+  for (std::size_t i = 0; i < signature.size(); ++i) {
+    std::string changed = signature;
+    changed[i] = static_cast<char>(changed[i] ^ 0x80);
+    INFO("changed byte " << i);
+    CHECK_FALSE(constant_time_equal(signature, changed));
+  }
+
   CHECK_FALSE(constant_time_equal("abc", "abd"));
   CHECK_FALSE(constant_time_equal("abc", "ab"));
   CHECK_FALSE(constant_time_equal("ab", "abc"));

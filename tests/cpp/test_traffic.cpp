@@ -36,29 +36,49 @@ TEST_CASE("machine traffic is labelled by rule", "[traffic]") {
   CHECK(person.reason == "human");
 }
 
+TEST_CASE("the first rule in the list names the reason, wherever each needle occurs", "[traffic]") {
+  // "bot" comes first in the header, but the Google image proxy rule comes first in the list.
+  CHECK(classify_traffic("GET", "Googlebot-Image/1.0 via GoogleImageProxy").reason ==
+        "proxy:google_image_proxy");
+  CHECK(classify_traffic("GET", "Spider/2 Crawler/1").reason == "crawler:generic");
+  CHECK(classify_traffic("GET", "SlackBot-LinkExpanding 1.0").reason == "crawler:slack");
+  // Overlapping candidates at one position ("ms-office" vs "microsoft office" share 'm').
+  CHECK(classify_traffic("GET", "Microsoft Office/16.0 (ms-office; MSOffice 16)").reason ==
+        "scanner:microsoft_office");
+  CHECK(classify_traffic("GET", "Mozilla/5.0 HeadlessChrome/120 python-requests/2").reason ==
+        "automation:headless_chrome");
+  // A needle cut off by the 512-byte limit does not count.
+  CHECK(classify_traffic("GET", std::string(510, 'x') + "curl/8").reason == "human");
+}
+
 TEST_CASE("timestamps are ISO-8601 UTC with milliseconds", "[traffic]") {
   CHECK(iso8601_utc(0) == "1970-01-01T00:00:00.000Z");
   CHECK(iso8601_utc(1795366046847) == "2026-11-22T16:47:26.847Z");
   CHECK(iso8601_utc(951782400000) == "2000-02-29T00:00:00.000Z");
   CHECK(iso8601_utc(-1) == "1969-12-31T23:59:59.999Z");
+  CHECK(iso8601_utc(253402300799999) == "9999-12-31T23:59:59.999Z");
+  // Past four-digit years the general form is kept rather than wrapped digits.
+  CHECK(iso8601_utc(253402300800000) == "10000-01-01T00:00:00.000Z");
+  CHECK(iso8601_utc(-62167219200001) == "-001-12-31T23:59:59.999Z");
 }
 
 TEST_CASE("edge: only <basePath>/c and <basePath>/pxl.png are endpoints", "[edge][review]") {
   EdgeSettings settings;
   settings.keys = {{"k1", "edge-secret-0123456789ab"}};
   TrackingEdge root(settings);
-  CHECK(root.handle({"GET", "https://example.com/languages/c?x=1", "", "", 0}).find(
-            "\"action\":\"pass\"") != std::string::npos);
-  CHECK(root.handle({"GET", "https://example.com/img/pxl.png", "", "", 0}).find(
-            "\"action\":\"pass\"") != std::string::npos);
-  CHECK(root.handle({"GET", "https://example.com/c?x=1", "", "", 0}).find(
-            "\"action\":\"reject\"") != std::string::npos);
+  CHECK(root.handle({"GET", "https://example.com/languages/c?x=1", "", "", 0})
+            .find("\"action\":\"pass\"") != std::string::npos);
+  CHECK(root.handle({"GET", "https://example.com/img/pxl.png", "", "", 0})
+            .find("\"action\":\"pass\"") != std::string::npos);
+  CHECK(
+      root.handle({"GET", "https://example.com/c?x=1", "", "", 0}).find("\"action\":\"reject\"") !=
+      std::string::npos);
   settings.base_path = "/t";
   TrackingEdge prefixed(settings);
-  CHECK(prefixed.handle({"GET", "https://example.com/c?x=1", "", "", 0}).find(
-            "\"action\":\"pass\"") != std::string::npos);
-  CHECK(prefixed.handle({"GET", "https://example.com/t/pxl.png", "", "", 0}).find(
-            "\"action\":\"pixel\"") != std::string::npos);
+  CHECK(prefixed.handle({"GET", "https://example.com/c?x=1", "", "", 0})
+            .find("\"action\":\"pass\"") != std::string::npos);
+  CHECK(prefixed.handle({"GET", "https://example.com/t/pxl.png", "", "", 0})
+            .find("\"action\":\"pixel\"") != std::string::npos);
 }
 
 TEST_CASE("edge: unusable keys and allowlists are refused", "[edge][review]") {
