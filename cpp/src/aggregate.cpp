@@ -284,9 +284,7 @@ void ClickAggregator::add(const CloudFrontHit& hit) {
   }
 
   std::string_view params[kParamCount];
-  for (int i = 0; i < kParamCount; ++i) {
-    params[i] = query_parameter(hit.uri_query(), kParamNames[i], scratch_[i]);
-  }
+  query_parameters(hit.uri_query(), kParamNames, params, scratch_);
   const KeyFields key = {hit.date,    params[kOid], params[kCid], params[kPid],
                          params[kCh], params[kCr],  params[kS]};
   KeyLengths lengths;

@@ -264,6 +264,22 @@ TEST_CASE("IPv6 clients, x-forwarded-for lists, CRLF, short rows", "[cloudfront]
   CHECK(clicktrail::query_parameter("oid=o%2520x&cid=c1", "oid", scratch) == "o x");
   CHECK(clicktrail::query_parameter("oid=o%2520x&cid=c1", "cid", scratch) == "c1");
   CHECK(clicktrail::query_parameter("oid=o%2520x&cid=c1", "s", scratch).empty());
+
+  // Several names in one pass: the first occurrence of each wins, as query_parameter gives it.
+  const std::string_view names[] = {"oid", "cid", "s", "li", "mid"};
+  std::string_view values[5];
+  std::string scratches[5];
+  clicktrail::query_parameters("cid=c%201&li&oid=o1&&cid=second&mid=m%2525&s=", names, values,
+                               scratches);
+  CHECK(values[0] == "o1");
+  CHECK(values[1] == "c 1");
+  CHECK(values[2].empty());
+  CHECK(values[3].empty());  // "li" with no '=' is present and empty
+  CHECK(values[4] == "m%");
+  for (std::size_t i = 0; i < 5; ++i) {
+    CHECK(values[i] == clicktrail::query_parameter(
+                           "cid=c%201&li&oid=o1&&cid=second&mid=m%2525&s=", names[i], scratch));
+  }
   check_every_chunking(text);
 }
 

@@ -47,6 +47,9 @@ TEST_CASE("the first rule in the list names the reason, wherever each needle occ
         "scanner:microsoft_office");
   CHECK(classify_traffic("GET", "Mozilla/5.0 HeadlessChrome/120 python-requests/2").reason ==
         "automation:headless_chrome");
+  // Any ASCII case, at the very start and the very end.
+  CHECK(classify_traffic("GET", "CURL/7.1").reason == "automation:curl");
+  CHECK(classify_traffic("GET", "Mozilla/5.0 PROOFPOINT").reason == "scanner:proofpoint");
   // A needle cut off by the 512-byte limit does not count.
   CHECK(classify_traffic("GET", std::string(510, 'x') + "curl/8").reason == "human");
 }

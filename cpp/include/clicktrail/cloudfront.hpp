@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -99,6 +100,10 @@ struct CloudFrontHit {
 // double-encoded); "" when absent. `scratch` holds the decoded bytes.
 [[nodiscard]] std::string_view query_parameter(std::string_view query, std::string_view name,
                                                std::string& scratch);
+// The same for several names in one pass: values[i] for names[i] (at most 64 names), with
+// scratch[i] holding its decoded bytes. All three spans have the same length.
+void query_parameters(std::string_view query, std::span<const std::string_view> names,
+                      std::span<std::string_view> values, std::span<std::string> scratch);
 
 struct CloudFrontLineError {
   std::size_t line = 0;
