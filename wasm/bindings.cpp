@@ -153,15 +153,11 @@ std::string hmac_sha256_base64url(const std::string& key, const std::string& mes
 }  // namespace
 
 // The per-request calls as plain exports, without Embind: JS writes the request into the input
-// buffer (clicktrail_input gives its address in module memory), calls one export with the
+// buffer (clicktrail_input, in buffers.cpp, gives its address), calls one export with the
 // object's address and the byte lengths, and decodes the JSON answer at clicktrail_output_data.
 // Embind's machinery (argument wrappers, a string conversion per argument, a typed-array
 // object per result) was a fifth of a verify.
 extern "C" {
-
-EMSCRIPTEN_KEEPALIVE char* clicktrail_input(std::size_t size) {
-  return clicktrail::wasm::input_room(size);
-}
 
 EMSCRIPTEN_KEEPALIVE const char* clicktrail_output_data() {
   return output_buffer().data();

@@ -1,6 +1,7 @@
 #include "buffers.hpp"
 
 #include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 
 #include <algorithm>
 #include <memory>
@@ -73,6 +74,12 @@ std::string_view input_bytes(std::size_t length) {
 }
 
 }  // namespace clicktrail::wasm
+
+// Room for `size` input bytes as an address in module memory, for JS to write through HEAPU8
+// (the per-request path) or to read a file straight into (the CLI).
+extern "C" EMSCRIPTEN_KEEPALIVE char* clicktrail_input(std::size_t size) {
+  return clicktrail::wasm::input_room(size);
+}
 
 // Both modules link this file: each has its own input buffer and `inputView`.
 EMSCRIPTEN_BINDINGS(clicktrail_buffers) {

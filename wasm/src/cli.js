@@ -2,7 +2,7 @@
 // The npm `clicktrail` command: the same command-line logic as the native binary (it lives in
 // the core), with Node doing the I/O: whole files for wrap/verify, chunked and gunzipped
 // streams for events/logs, and a progress line on a terminal.
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { writeInput } from './core-io.js';
@@ -50,9 +50,48 @@ function createProgress(total) {
   };
 }
 
+const CHUNK_BYTES = 1 << 20;
+
+// A plain regular file is read straight into the module's input buffer, chunk by chunk: no
+// Buffer per chunk and no copy into the module. Returns the bytes read, or null (having read
+// nothing into the session) for stdin, anything but a regular file, or a file that starts as
+// gzip: those take the stream path.
+function readPlainFile(session, path, onRaw) {
+  if (path === '-') return null;
+  const fd = openSync(path, 'r');
+  try {
+    if (!fstatSync(fd).isFile()) return null;
+    // The address is asked for before each read: growing the module's memory replaces HEAPU8.
+    const read = () => {
+      const at = core._clicktrail_input(CHUNK_BYTES);
+      return { at, length: readSync(fd, core.HEAPU8, at, CHUNK_BYTES, null) };
+    };
+    let chunk = read();
+    if (chunk.length >= 2 && core.HEAPU8[chunk.at] === 0x1f && core.HEAPU8[chunk.at + 1] === 0x8b) {
+      return null;
+    }
+    session.beginFile(path);
+    let rawBytes = 0;
+    try {
+      for (; chunk.length > 0; chunk = read()) {
+        rawBytes += chunk.length;
+        onRaw(rawBytes);
+        session.write(chunk.length);
+      }
+    } finally {
+      session.endFile();
+    }
+    return rawBytes;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 // Feeds one file to the session; gzip is recognised by its magic bytes. Returns the raw bytes
 // read; throws (after ending the file) on a read or gzip error.
 async function streamFile(session, path, onRaw) {
+  const plain = readPlainFile(session, path, onRaw);
+  if (plain !== null) return plain;
   const raw = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
   let rawBytes = 0;
   const feed = (chunk) => {
