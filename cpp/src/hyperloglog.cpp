@@ -1,8 +1,10 @@
 #include "clicktrail/hyperloglog.hpp"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
+#include <utility>
 
 #include "clicktrail/base64url.hpp"
 
@@ -81,7 +83,7 @@ HyperLogLog::HyperLogLog(int precision, bool exact)
     : precision_(std::clamp(precision, kMinPrecision, kMaxPrecision)), exact_(exact) {}
 
 HyperLogLog::HyperLogLog(const HyperLogLog& other)
-    : precision_(other.precision_), exact_(other.exact_), small_(other.small_) {
+    : precision_(other.precision_), exact_(other.exact_), tail_(other.tail_), small_(other.small_) {
   if (other.registers_) {
     registers_ = std::make_unique<std::uint8_t[]>(register_count());
     std::copy_n(other.registers_.get(), register_count(), registers_.get());
@@ -94,7 +96,31 @@ HyperLogLog& HyperLogLog::operator=(const HyperLogLog& other) {
   return *this;
 }
 
+// A moved-from sketch is empty, with no tail pointing past its (now empty) hashes.
+HyperLogLog::HyperLogLog(HyperLogLog&& other) noexcept
+    : precision_(other.precision_),
+      exact_(other.exact_),
+      tail_(std::exchange(other.tail_, 0)),
+      small_(std::move(other.small_)),
+      registers_(std::move(other.registers_)),
+      set_(std::move(other.set_)) {
+  other.small_.clear();
+}
+
+HyperLogLog& HyperLogLog::operator=(HyperLogLog&& other) noexcept {
+  precision_ = other.precision_;
+  exact_ = other.exact_;
+  tail_ = std::exchange(other.tail_, 0);
+  small_ = std::move(other.small_);
+  other.small_.clear();
+  registers_ = std::move(other.registers_);
+  set_ = std::move(other.set_);
+  return *this;
+}
+
 bool operator==(const HyperLogLog& a, const HyperLogLog& b) {
+  a.sort_tail();
+  b.sort_tail();
   if (a.precision_ != b.precision_ || a.exact_ != b.exact_ || a.small_ != b.small_ ||
       a.dense() != b.dense()) {
     return false;
@@ -128,21 +154,21 @@ void HyperLogLog::to_dense() {
   registers_ = std::make_unique<std::uint8_t[]>(register_count());  // zeroed
   for (std::uint64_t hash : small_) add_to_registers(hash);
   std::vector<std::uint64_t>().swap(small_);  // `= {}` would keep the capacity
+  tail_ = 0;
 }
 
-// Sorted insertion already moves half the hashes on average, so growing by an eighth (instead
-// of the vector's doubling) costs little and leaves at most ~12 % unused. Capacities are odd so
-// that the allocation (8 bytes a hash, plus malloc's 8-byte header) fills 16-byte chunks.
-void HyperLogLog::insert_small(std::vector<std::uint64_t>::iterator at, std::uint64_t hash) {
-  if (small_.size() == small_.capacity()) {
-    const std::size_t offset = static_cast<std::size_t>(at - small_.begin());
-    const std::size_t size = small_.size();
-    std::size_t capacity = std::min(size + std::max<std::size_t>(2, size / 8), small_limit() + 1);
-    capacity |= 1;
-    small_.reserve(capacity);
-    at = small_.begin() + static_cast<std::ptrdiff_t>(offset);
+void HyperLogLog::sort_tail() const {
+  if (tail_ == 0) return;
+  const std::size_t sorted = small_.size() - tail_;
+  std::array<std::uint64_t, kTail> tail;
+  std::copy(small_.begin() + static_cast<std::ptrdiff_t>(sorted), small_.end(), tail.begin());
+  std::sort(tail.begin(), tail.begin() + tail_);
+  // Merged from the back, so the sorted part moves at most once and nothing is allocated.
+  std::size_t i = sorted, j = tail_, k = small_.size();
+  while (j > 0) {
+    small_[--k] = i > 0 && small_[i - 1] > tail[j - 1] ? small_[--i] : tail[--j];
   }
-  small_.insert(at, hash);
+  tail_ = 0;
 }
 
 void HyperLogLog::add_hash(std::uint64_t hash) {
@@ -155,13 +181,31 @@ void HyperLogLog::add_hash(std::uint64_t hash) {
     add_to_registers(hash);
     return;
   }
-  auto at = std::lower_bound(small_.begin(), small_.end(), hash);
-  if (at != small_.end() && *at == hash) return;
-  insert_small(at, hash);
-  if (small_.size() > small_limit()) to_dense();
+  const auto sorted_end = small_.end() - tail_;
+  const auto at = std::lower_bound(small_.begin(), sorted_end, hash);
+  if (at != sorted_end && *at == hash) return;
+  if (std::find(sorted_end, small_.end(), hash) != small_.end()) return;
+  // Growing by an eighth (instead of the vector's doubling) leaves at most ~12 % unused.
+  // Capacities are odd so that the allocation (8 bytes a hash, plus malloc's 8-byte header)
+  // fills 16-byte chunks.
+  if (small_.size() == small_.capacity()) {
+    const std::size_t size = small_.size();
+    std::size_t capacity = std::min(size + std::max<std::size_t>(2, size / 8), small_limit() + 1);
+    capacity |= 1;
+    small_.reserve(capacity);
+  }
+  small_.push_back(hash);
+  ++tail_;
+  if (small_.size() > small_limit()) {
+    to_dense();
+  } else if (tail_ == kTail) {
+    sort_tail();
+  }
 }
 
 void HyperLogLog::merge(const HyperLogLog& other) {
+  sort_tail();
+  other.sort_tail();
   if (exact_ && other.exact_) {
     if (other.set_ && !other.set_->empty()) {
       if (!set_) set_ = std::make_unique<std::unordered_set<std::uint64_t>>();
@@ -174,6 +218,7 @@ void HyperLogLog::merge(const HyperLogLog& other) {
     exact_ = false;
     precision_ = other.precision_;
     std::vector<std::uint64_t>().swap(small_);  // `= {}` would keep the capacity
+    tail_ = 0;
     registers_.reset();
     if (hashes) {
       for (std::uint64_t hash : *hashes) add_hash(hash);
@@ -275,6 +320,7 @@ std::string HyperLogLog::serialize() const {
   std::string out = "h";
   out += std::to_string(precision_);
   if (!dense()) {
+    sort_tail();
     out += 's';
     out += encode_sorted_hashes(small_);
     return out;

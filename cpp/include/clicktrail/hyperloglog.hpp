@@ -32,8 +32,8 @@ class HyperLogLog {
   explicit HyperLogLog(int precision = kDefaultPrecision, bool exact = false);
   HyperLogLog(const HyperLogLog& other);
   HyperLogLog& operator=(const HyperLogLog& other);
-  HyperLogLog(HyperLogLog&&) noexcept = default;
-  HyperLogLog& operator=(HyperLogLog&&) noexcept = default;
+  HyperLogLog(HyperLogLog&& other) noexcept;
+  HyperLogLog& operator=(HyperLogLog&& other) noexcept;
   ~HyperLogLog() = default;
 
   void add(std::string_view value) { add_hash(hash64(value)); }
@@ -70,14 +70,20 @@ class HyperLogLog {
   std::size_t register_count() const { return std::size_t{1} << precision_; }
   void to_dense();
   void add_to_registers(std::uint64_t hash);
-  void insert_small(std::vector<std::uint64_t>::iterator at, std::uint64_t hash);
+  // Sorts the unsorted tail into the rest of small_ (see tail_).
+  void sort_tail() const;
 
   // 48 bytes on 64-bit targets: a sketch per distinct count per group adds up, and most
   // sketches only ever use the small phase. Null pointers stand for the unused forms.
   int precision_;
   bool exact_;
-  std::vector<std::uint64_t> small_;           // sorted distinct hashes (small phase), grown by 1/8
-  std::unique_ptr<std::uint8_t[]> registers_;  // 2^precision registers once dense
+  // Distinct hashes of the small phase, grown by 1/8: sorted, except for the last tail_ (at most
+  // kTail), added since the last sort. A sorted insert per hash moved half the set each time;
+  // the tail is merged in once every kTail hashes. Mutable: readers sort the tail first.
+  static constexpr std::uint16_t kTail = 16;
+  mutable std::uint16_t tail_ = 0;
+  mutable std::vector<std::uint64_t> small_;
+  std::unique_ptr<std::uint8_t[]> registers_;               // 2^precision registers once dense
   std::unique_ptr<std::unordered_set<std::uint64_t>> set_;  // exact mode, once a hash arrives
 };
 
