@@ -272,14 +272,13 @@ void CloudFrontLogParser::write(std::string_view chunk) {
       pending_.clear();
       overlong_ = true;
     } else if (found && pending_.empty()) {
-      line_.assign(chunk.data() + pos, piece);
-      parse_line(line_.data(), line_.size());
+      parse_line(std::string_view(chunk.data() + pos, piece));
     } else {
       pending_.append(chunk.data() + pos, piece);
       if (found) {
         line_.swap(pending_);
         pending_.clear();
-        parse_line(line_.data(), line_.size());
+        parse_line(line_);
       }
     }
     if (!found) break;
@@ -292,7 +291,7 @@ void CloudFrontLogParser::end() {
   if (!overlong_ && !pending_.empty()) {
     line_.swap(pending_);
     pending_.clear();
-    parse_line(line_.data(), line_.size());
+    parse_line(line_);
   }
   overlong_ = false;
   pending_.clear();
@@ -322,10 +321,11 @@ void CloudFrontLogParser::parse_header(std::string_view line) {
   }
 }
 
-void CloudFrontLogParser::parse_line(char* begin, std::size_t length) {
+void CloudFrontLogParser::parse_line(std::string_view line) {
   ++stats_.lines;
-  if (length > 0 && begin[length - 1] == '\r') --length;
-  std::string_view line(begin, length);
+  if (line.ends_with('\r')) line.remove_suffix(1);
+  const char* const begin = line.data();
+  const std::size_t length = line.size();
   if (line.find_first_not_of(" \t") == std::string_view::npos) {
     ++stats_.skipped;
     return;
@@ -396,11 +396,15 @@ void CloudFrontLogParser::parse_line(char* begin, std::size_t length) {
   hit_.client_ipv6 = false;
   if (!ip.empty() && !is_ip(ip, hit_.client_ipv6)) return reject("bad_client_ip", line);
 
-  for (Field field : {Field::user_agent, Field::referer, Field::uri_stem, Field::cookie}) {
-    std::string_view& value = hit_.fields[static_cast<std::size_t>(field)];
-    if (value.empty()) continue;
-    char* text = begin + (value.data() - begin);
-    value = std::string_view(text, decode_logged(text, value.size()));
+  constexpr Field kEncoded[] = {Field::user_agent, Field::referer, Field::uri_stem, Field::cookie};
+  static_assert(std::size(kEncoded) == std::tuple_size_v<decltype(decoded_)>);
+  for (std::size_t i = 0; i < std::size(kEncoded); ++i) {
+    std::string_view& value = hit_.fields[static_cast<std::size_t>(kEncoded[i])];
+    if (!detail::find_byte(value.data(), value.data() + value.size(), '%')) continue;
+    std::string& copy = decoded_[i];
+    copy.assign(value);
+    copy.resize(decode_logged(copy.data(), copy.size()));
+    value = copy;
   }
   ++stats_.accepted;
   if (sink_) sink_(hit_);

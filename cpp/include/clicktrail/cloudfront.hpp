@@ -145,7 +145,7 @@ class CloudFrontLogParser {
   [[nodiscard]] std::string report_json() const;
 
  private:
-  void parse_line(char* begin, std::size_t length);
+  void parse_line(std::string_view line);
   void parse_header(std::string_view line);
   void reject(std::string_view reason, std::string_view line);
 
@@ -154,8 +154,11 @@ class CloudFrontLogParser {
   CloudFrontStats stats_;
   std::vector<CloudFrontLineError> errors_;
   std::vector<CloudFrontField> layout_;
-  std::string pending_;    // an unfinished line carried between writes
-  std::string line_;       // the line being parsed (decoded in place)
+  std::string pending_;  // an unfinished line carried between writes
+  std::string line_;     // a line assembled from pieces of two or more writes
+  // Copies of the values that needed percent-decoding (user agent, referer, URI stem, cookie):
+  // the line itself is parsed where it lies, not copied.
+  std::array<std::string, 4> decoded_;
   bool overlong_ = false;  // discarding the rest of an over-long line
   CloudFrontHit hit_;
   char date_text_[11] = {};
