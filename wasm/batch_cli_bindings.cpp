@@ -2,6 +2,7 @@
 // for the npm `clicktrail` bin. Part of the back-office module.
 #include <emscripten/bind.h>
 
+#include <limits>
 #include <string>
 
 #include "cli_values.hpp"
@@ -19,7 +20,13 @@ class CliSession {
  public:
   CliSession(const val& args, const val& files, const val& env_secret)
       : session_(string_array(args), cli_inputs(files, env_secret)) {}
-  void begin_file(const std::string& path) { session_.begin_file(path); }
+  void begin_file(const std::string& path, double expected_bytes) {
+    // A size the module's 32-bit size_t cannot hold (or no number at all) is no hint.
+    const bool usable =
+        expected_bytes >= 0 &&
+        expected_bytes <= static_cast<double>(std::numeric_limits<std::size_t>::max());
+    session_.begin_file(path, usable ? static_cast<std::size_t>(expected_bytes) : 0);
+  }
   void write(std::size_t length) { session_.write(clicktrail::wasm::input_bytes(length)); }
   void end_file() { session_.end_file(); }
   void unreadable_file(const std::string& path, const std::string& reason) {

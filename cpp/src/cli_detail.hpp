@@ -15,7 +15,7 @@ namespace clicktrail::detail {
 class StreamCommand {
  public:
   virtual ~StreamCommand() = default;
-  virtual void begin_file(std::string_view path) = 0;
+  virtual void begin_file(std::string_view path, std::size_t expected_bytes) = 0;
   virtual void write(std::string_view bytes) = 0;
   virtual void end_file() = 0;
   virtual CliOutput finish() = 0;

@@ -72,7 +72,7 @@ class LogsCommand final : public StreamCommand {
     return aggregator_.merge_serialized(text, error);
   }
 
-  void begin_file(std::string_view path) override {
+  void begin_file(std::string_view path, std::size_t /*expected_bytes*/) override {
     path_ = path;
     parser_.emplace([this](const CloudFrontHit& hit) { aggregator_.add(hit); });
   }

@@ -50,7 +50,7 @@ CliOutput run_cli(const std::vector<std::string>& args, const CliInputs& inputs)
       session.unreadable_file(path, "not readable");
       continue;
     }
-    session.begin_file(path);
+    session.begin_file(path, file->second.size());
     session.write(file->second);
     session.end_file();
   }
@@ -70,8 +70,8 @@ CliSession::CliSession(const std::vector<std::string>& args, const CliInputs& in
 CliSession::~CliSession() = default;
 
 // After a usage error there is no command; the calls do nothing and finish() reports it.
-void CliSession::begin_file(std::string_view path) {
-  if (command_) command_->begin_file(path);
+void CliSession::begin_file(std::string_view path, std::size_t expected_bytes) {
+  if (command_) command_->begin_file(path, expected_bytes);
 }
 void CliSession::write(std::string_view bytes) {
   if (command_) command_->write(bytes);

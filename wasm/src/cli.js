@@ -60,7 +60,8 @@ function readPlainFile(session, path, onRaw) {
   if (path === '-') return null;
   const fd = openSync(path, 'r');
   try {
-    if (!fstatSync(fd).isFile()) return null;
+    const info = fstatSync(fd);
+    if (!info.isFile()) return null;
     // The address is asked for before each read: growing the module's memory replaces HEAPU8.
     const read = () => {
       const at = core._clicktrail_input(CHUNK_BYTES);
@@ -70,7 +71,7 @@ function readPlainFile(session, path, onRaw) {
     if (chunk.length >= 2 && core.HEAPU8[chunk.at] === 0x1f && core.HEAPU8[chunk.at + 1] === 0x8b) {
       return null;
     }
-    session.beginFile(path);
+    session.beginFile(path, info.size);
     let rawBytes = 0;
     try {
       for (; chunk.length > 0; chunk = read()) {
@@ -106,7 +107,7 @@ async function streamFile(session, path, onRaw) {
     }
   })();
   const first = await chunks.next();
-  session.beginFile(path);
+  session.beginFile(path, sizeOf(path));
   try {
     if (first.done) return rawBytes;
     const all = (async function* all() {

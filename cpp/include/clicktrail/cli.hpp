@@ -64,7 +64,9 @@ class CliSession {
   CliSession(const CliSession&) = delete;
   CliSession& operator=(const CliSession&) = delete;
 
-  void begin_file(std::string_view path);
+  // `expected_bytes`: the file's size when the host knows it (0 when not), so that a command
+  // that needs the whole file (events) can reserve it at once instead of growing by copies.
+  void begin_file(std::string_view path, std::size_t expected_bytes = 0);
   void write(std::string_view bytes);
   void end_file();
   // A stream file the host could not open or read (`reason` as the host words it).
