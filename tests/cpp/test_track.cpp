@@ -27,6 +27,18 @@ TrackingFields email_fields() {
   return fields;
 }
 
+// An ad impression's fields, as the CloudFront pipeline reads them.
+TrackingFields ad_fields() {
+  TrackingFields fields;
+  fields.order_id = "o-7";
+  fields.campaign_id = "c 1/2";
+  fields.publication_id = "pub";
+  fields.channel = "display";
+  fields.creative = "cr-9";
+  fields.size = "300x250";
+  return fields;
+}
+
 }  // namespace
 
 TEST_CASE("a click URL verifies to its fields and target", "[track]") {
@@ -49,14 +61,7 @@ TEST_CASE("a click URL verifies to its fields and target", "[track]") {
 }
 
 TEST_CASE("pixel and ad URLs carry the CloudFront pipeline fields", "[track]") {
-  TrackingFields fields;
-  fields.order_id = "o-7";
-  fields.campaign_id = "c 1/2";
-  fields.publication_id = "pub";
-  fields.channel = "display";
-  fields.creative = "cr-9";
-  fields.size = "300x250";
-  std::string url = builder().pixel_url(fields);
+  std::string url = builder().pixel_url(ad_fields());
   CHECK(url.starts_with("https://t.example.com/pxl.png?oid=o-7&cid=c%201/2&pid=pub&ch=display"));
   auto verified = verify_tracking_url(url, std::span(&kKey, 1), {kNow, {}});
   REQUIRE(verified.ok());
@@ -298,16 +303,9 @@ TEST_CASE("the signed-message format is stable", "[track]") {
         click);
   CHECK(verify_tracking_url(click, std::span(&kKey, 1), {kNow, {}}).ok());
 
-  TrackingFields ad;
-  ad.order_id = "o-7";
-  ad.campaign_id = "c 1/2";
-  ad.publication_id = "pub";
-  ad.channel = "display";
-  ad.creative = "cr-9";
-  ad.size = "300x250";
   const std::string pixel =
       "https://t.example.com/pxl.png?oid=o-7&cid=c%201/2&pid=pub&ch=display&cr=cr-9&s=300x250"
       "&kid=k1&sig=-NtzxqMJ-v161YQw74SAhyN6BcnnmFPz-gcR7bafwn0";
-  CHECK(builder().pixel_url(ad) == pixel);
+  CHECK(builder().pixel_url(ad_fields()) == pixel);
   CHECK(verify_tracking_url(pixel, std::span(&kKey, 1), {kNow, {}}).ok());
 }
