@@ -63,11 +63,6 @@ char* input_room(std::size_t size) {
   return input.bytes.get();
 }
 
-emscripten::val input_view(std::size_t size) {
-  return emscripten::val(
-      emscripten::typed_memory_view(size, reinterpret_cast<unsigned char*>(input_room(size))));
-}
-
 std::string_view input_bytes(std::size_t length) {
   const InputStorage& input = input_storage();
   return std::string_view(input.bytes.get(), std::min(length, input.size));
@@ -76,12 +71,8 @@ std::string_view input_bytes(std::size_t length) {
 }  // namespace clicktrail::wasm
 
 // Room for `size` input bytes as an address in module memory, for JS to write through HEAPU8
-// (the per-request path) or to read a file straight into (the CLI).
+// (wasm/src/core-io.js writeInput) or to read a file straight into (the CLI). Both modules link
+// this file: each has its own input buffer.
 extern "C" EMSCRIPTEN_KEEPALIVE char* clicktrail_input(std::size_t size) {
   return clicktrail::wasm::input_room(size);
-}
-
-// Both modules link this file: each has its own input buffer and `inputView`.
-EMSCRIPTEN_BINDINGS(clicktrail_buffers) {
-  emscripten::function("inputView", &clicktrail::wasm::input_view);
 }

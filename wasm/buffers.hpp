@@ -15,9 +15,8 @@ std::string& output_buffer();
 // Frees the input buffer when a large input made it grow (see release_if_large).
 void release_large_input();
 
-// A view of `size` writable bytes of the input buffer; valid until the next call into the module.
-emscripten::val input_view(std::size_t size);
-// The same room as a pointer into module memory, for the plain exports (see bindings.cpp).
+// Room for `size` bytes in the input buffer, as a pointer into module memory: JS writes there
+// through HEAPU8 (see clicktrail_input in buffers.cpp); valid until the next call.
 char* input_room(std::size_t size);
 // The first `length` bytes JS wrote.
 std::string_view input_bytes(std::size_t length);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import createClicktrailCore from '../../wasm/dist/clicktrail-core.mjs';
 import { createApi } from '../../wasm/src/api.js';
-import { parseJsonView, writeInputTexts } from '../../wasm/src/core-io.js';
+import { parseJsonView, writeInput } from '../../wasm/src/core-io.js';
 import { importKeys, verifyTrackingUrl, verifyTrackingUrlSync } from '../edge/js-verify.js';
 import { fmt, ratio } from '../lib/table.js';
 import { median, now, perCallUs, perCallUsAsync, perCallUsConcurrent } from '../lib/timing.js';
@@ -163,7 +163,8 @@ export async function run(ctx) {
 
   ctx.progress('verify: boundary');
   // The cheapest calls into the module: a raw export (free(NULL) returns at once), and an Embind
-  // function returning a typed-array view (inputView(0), what rewriting uses to pass input).
+  // method returning an empty std::string (Verifier.error() on a valid verifier), what every
+  // call cost before the per-request path moved to plain exports.
   const boundary = [];
   if (typeof core._free === 'function') {
     core._free(0); // the glue swaps its lazy wrapper for the raw export on the first call
@@ -171,9 +172,11 @@ export async function run(ctx) {
     const ns = perCallUs(() => rawFree(0), { calls: Math.round(1_000_000 * scale), rounds: 7, warmup: 100_000 }) * 1000;
     boundary.push({ what: 'raw WASM export call (_free(0)), JS -> WASM -> JS', ns });
   }
-  if (typeof core.inputView === 'function') {
-    const ns = perCallUs(() => core.inputView(0), { calls: Math.round(200_000 * scale), rounds: 7, warmup: 20_000 }) * 1000;
-    boundary.push({ what: 'Embind call returning a memory view (inputView(0))', ns });
+  if (typeof core.Verifier === 'function') {
+    const native = new core.Verifier(JSON.stringify({ keys: [KEY], allowedHosts: [] }));
+    const ns = perCallUs(() => native.error(), { calls: Math.round(200_000 * scale), rounds: 7, warmup: 20_000 }) * 1000;
+    native.delete();
+    boundary.push({ what: 'Embind method call returning an empty string (Verifier.error())', ns });
   }
 
   // Where one verify call's time goes, step by step as the JS wrapper (wasm/src/api.js) does it:
@@ -186,13 +189,13 @@ export async function run(ctx) {
     const verifyAt = (length) => core._clicktrail_verify(address, length, NOW_SECONDS);
     // Copies of the answers' bytes (the output buffer is overwritten by the next call).
     const answers = urls.map((url) => {
-      const size = verifyAt(writeInputTexts(core, [url])[0]);
+      const size = verifyAt(writeInput(core, url));
       const at = core._clicktrail_output_data();
       return core.HEAPU8.slice(at, at + size);
     });
-    const write = perCallUs((i) => writeInputTexts(core, [pick(i)]), sync);
+    const write = perCallUs((i) => writeInput(core, pick(i)), sync);
     // One URL left in the buffer, verified again and again (same cost as any other valid one).
-    const [length] = writeInputTexts(core, [urls[0]]);
+    const length = writeInput(core, urls[0]);
     const call = perCallUs(() => verifyAt(length), sync);
     const parse = perCallUs((i) => parseJsonView(answers[i % URL_COUNT]), sync);
     native.delete();

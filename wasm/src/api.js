@@ -62,7 +62,7 @@ export function createApi(core) {
         }
         // The plain export takes the object by address: a disposed one must never reach it.
         if (native.isDeleted()) throw new ClicktrailError('this verifier was disposed', 'bad_input');
-        const [length] = writeInputTexts(core, [url]);
+        const length = writeInput(core, url);
         return readJsonAnswer(core, callCore(() => core._clicktrail_verify(address, length, now)));
       },
     };

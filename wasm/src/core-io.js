@@ -23,21 +23,18 @@ export function optionsJson(options) {
   return JSON.stringify(options);
 }
 
-// Writes `input` into the module's input buffer; returns the number of bytes written.
+// Input goes into the module's input buffer through the plain export clicktrail_input (see
+// wasm/buffers.cpp), which gives its address in module memory; the per-request path (verify,
+// edge decisions) also reads its JSON answer at the output buffer's address (wasm/bindings.cpp).
+
+// Writes `input` (text or bytes) into the input buffer; returns the number of bytes written.
 export function writeInput(core, input) {
-  if (typeof input === 'string') {
-    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
-    const { written } = encoder.encodeInto(input, core.inputView(input.length * 3));
-    return written;
-  }
+  if (typeof input === 'string') return writeInputTexts(core, [input])[0];
   const bytes = toBytes(input, 'input');
-  core.inputView(bytes.length).set(bytes);
+  const at = core._clicktrail_input(bytes.length);
+  core.HEAPU8.set(bytes, at); // HEAPU8 read after the call: growing the memory replaces it
   return bytes.length;
 }
-
-// The per-request path (verify, edge decisions) goes through plain exports instead of Embind
-// (see wasm/bindings.cpp): strings are written one after another into the input buffer and the
-// JSON answer is read at the output buffer's address.
 
 /** Writes `texts` as UTF-8, one after another, into the input buffer; returns their byte lengths. */
 export function writeInputTexts(core, texts) {
