@@ -129,38 +129,28 @@ function sesEvents(rng) {
     });
     const all = mail(message.to);
     const add = (at, event) => events.push({ at, event });
+    // `recipient` bounced `delay` ms after sending, as SES reports it.
+    const bounce = (recipient, delay, [bounceType, bounceSubType], status, diagnosticCode) =>
+      add(sent + delay, {
+        eventType: 'Bounce',
+        bounce: {
+          bounceType, bounceSubType,
+          bouncedRecipients: [{ emailAddress: recipient, action: 'failed', status, diagnosticCode }],
+          timestamp: iso(sent + delay), feedbackId: `0100019a${rng.hex(8)}-${rng.hex(8)}-demo-000000`,
+          reportingMTA: 'dsn; a8-30.smtp-out.amazonses.com',
+        },
+        mail: all,
+      });
 
     add(sent, { eventType: 'Send', mail: all, send: {} });
     for (const recipient of message.to) {
       let delivered = sent + rng.int(2, 40) * 1000;
       if (recipient === BOUNCE) {
-        add(sent + 61_000, {
-          eventType: 'Bounce',
-          bounce: {
-            bounceType: 'Permanent', bounceSubType: 'General',
-            bouncedRecipients: [{
-              emailAddress: BOUNCE, action: 'failed', status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown',
-            }],
-            timestamp: iso(sent + 61_000), feedbackId: `0100019a${rng.hex(8)}-${rng.hex(8)}-demo-000000`,
-            reportingMTA: 'dsn; a8-30.smtp-out.amazonses.com',
-          },
-          mail: all,
-        });
+        bounce(recipient, 61_000, ['Permanent', 'General'], '5.1.1', 'smtp; 550 5.1.1 user unknown');
         continue;
       }
       if (recipient === 'heidi@example.org' && message === MESSAGES[3]) {
-        add(sent + 95_000, {
-          eventType: 'Bounce',
-          bounce: {
-            bounceType: 'Transient', bounceSubType: 'MailboxFull',
-            bouncedRecipients: [{
-              emailAddress: recipient, action: 'failed', status: '5.2.2', diagnosticCode: 'smtp; 552 5.2.2 mailbox full',
-            }],
-            timestamp: iso(sent + 95_000), feedbackId: `0100019a${rng.hex(8)}-${rng.hex(8)}-demo-000000`,
-            reportingMTA: 'dsn; a8-30.smtp-out.amazonses.com',
-          },
-          mail: all,
-        });
+        bounce(recipient, 95_000, ['Transient', 'MailboxFull'], '5.2.2', 'smtp; 552 5.2.2 mailbox full');
         continue;
       }
       if (recipient === 'ivan@example.com' && message === MESSAGES[1]) {

@@ -126,13 +126,12 @@ class Edge {
   }
   std::string error() const { return error_; }
   std::uintptr_t address() const { return reinterpret_cast<std::uintptr_t>(this); }
-  std::string handle(const clicktrail::EdgeRequest& request, double now_ms) const {
+  std::string handle(clicktrail::EdgeRequest request, double now_ms) const {
     if (!edge_ || !clicktrail::wasm::is_safe_integer(now_ms)) {
       return R"({"action":"error","status":500,"record":false})";
     }
-    clicktrail::EdgeRequest timed = request;
-    timed.now_ms = static_cast<std::int64_t>(now_ms);
-    return edge_->handle(timed);
+    request.now_ms = static_cast<std::int64_t>(now_ms);
+    return edge_->handle(request);
   }
 
  private:

@@ -38,6 +38,7 @@ bool InputStream::open(const std::string& path, std::string& error) {
       error = "is a directory";
       return false;
     }
+    if (S_ISREG(info.st_mode)) file_size_ = static_cast<std::uint64_t>(info.st_size);
     file_ = std::fopen(path.c_str(), "rb");
     owns_file_ = true;
     if (!file_) {

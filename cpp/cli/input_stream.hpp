@@ -25,6 +25,8 @@ class InputStream {
   std::string_view next(std::string& error);
   // Bytes read from the file so far (compressed bytes for gzip): the progress measure.
   std::uint64_t raw_bytes_read() const { return raw_read_; }
+  // Size of the open file when it is a regular one, 0 otherwise (stdin, pipes).
+  std::uint64_t file_size() const { return file_size_; }
 
   // Size of a regular file, 0 when unknown (stdin, pipes, errors).
   static std::uint64_t file_size(const std::string& path);
@@ -43,6 +45,7 @@ class InputStream {
   std::size_t raw_begin_ = 0, raw_end_ = 0;
   std::vector<char> out_;  // inflated bytes
   std::uint64_t raw_read_ = 0;
+  std::uint64_t file_size_ = 0;
 };
 
 }  // namespace clicktrail::cli

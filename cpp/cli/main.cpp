@@ -74,7 +74,7 @@ void stream_files(const clicktrail::CliPlan& plan, clicktrail::CliSession& sessi
       session.unreadable_file(path, error);
       continue;
     }
-    session.begin_file(path, clicktrail::cli::InputStream::file_size(path));
+    session.begin_file(path, input.file_size());
     for (std::string_view chunk = input.next(error); !chunk.empty(); chunk = input.next(error)) {
       session.write(chunk);
       progress.update(done_before + input.raw_bytes_read());

@@ -10,9 +10,6 @@ namespace {
 
 constexpr std::size_t npos = static_cast<std::size_t>(-1);
 
-bool is_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
 bool is_alpha(char c) {
   return (c | 0x20) >= 'a' && (c | 0x20) <= 'z';
 }
@@ -175,7 +172,7 @@ void Tokenizer::run(bool at_end) {
     return !at_end || token_start_ >= end;
   };
   auto skip_spaces = [&] {
-    while (pos_ < end && is_space(at(pos_))) ++pos_;
+    while (pos_ < end && is_whitespace(at(pos_))) ++pos_;
   };
 
   for (;;) {
@@ -193,7 +190,7 @@ void Tokenizer::run(bool at_end) {
           // input is split.
           if (space_scan_ < token_start_) space_scan_ = token_start_;
           for (; space_scan_ < end; ++space_scan_) {
-            if (is_space(at(space_scan_))) last_space_ = space_scan_;
+            if (is_whitespace(at(space_scan_))) last_space_ = space_scan_;
           }
           if (end - token_start_ > kMaxHeldText && last_space_ >= token_start_ &&
               last_space_ != npos) {
@@ -253,7 +250,7 @@ void Tokenizer::run(bool at_end) {
         break;
       }
       case State::tag_name: {
-        while (pos_ < end && !is_space(at(pos_)) && at(pos_) != '/' && at(pos_) != '>') ++pos_;
+        while (pos_ < end && !is_whitespace(at(pos_)) && at(pos_) != '/' && at(pos_) != '>') ++pos_;
         if (pos_ >= end) {
           if (out_of_input(TokenKind::incomplete)) return;
           break;
@@ -297,7 +294,7 @@ void Tokenizer::run(bool at_end) {
       case State::attribute_name: {
         while (pos_ < end) {
           char c = at(pos_);
-          if (is_space(c) || c == '/' || c == '>' || c == '=') break;
+          if (is_whitespace(c) || c == '/' || c == '>' || c == '=') break;
           ++pos_;
         }
         if (pos_ >= end) {
@@ -355,7 +352,7 @@ void Tokenizer::run(bool at_end) {
         break;
       }
       case State::attribute_value_unquoted: {
-        while (pos_ < end && !is_space(at(pos_)) && at(pos_) != '>') ++pos_;
+        while (pos_ < end && !is_whitespace(at(pos_)) && at(pos_) != '>') ++pos_;
         if (pos_ >= end) {
           if (out_of_input(TokenKind::incomplete)) return;
           break;
@@ -529,7 +526,7 @@ void Tokenizer::run(bool at_end) {
           }
           bool closes = at(lt + 1) == '/' && name_is({lt + 2, lt + 2 + name_size}, raw_text_end_);
           char next = at(lt + 2 + name_size);
-          if (closes && (is_space(next) || next == '/' || next == '>')) {
+          if (closes && (is_whitespace(next) || next == '/' || next == '>')) {
             if (lt > token_start_) emit(TokenKind::raw_text, lt);
             reset_tag();
             token_start_ = lt;

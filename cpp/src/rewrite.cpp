@@ -573,8 +573,7 @@ class LinkRewriter::Impl {
         "\xC2\xA0",     "\xE2\x80\x8B", "\xE2\x80\x8C", "\xE2\x80\x8D",
         "\xE2\x81\xA0", "\xEF\xBB\xBF", "\xCD\x8F"};
     while (!text.empty()) {
-      if (text.front() == ' ' || text.front() == '\t' || text.front() == '\n' ||
-          text.front() == '\r' || text.front() == '\f') {
+      if (html::is_whitespace(text.front())) {
         text.remove_prefix(1);
         continue;
       }
@@ -699,7 +698,7 @@ namespace {
 // Options that would make output depend on chunking or make signed tags ambiguous.
 std::string options_problem(const RewriteOptions& options) {
   for (char c : options.open_tracker_placeholder) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f') {
+    if (html::is_whitespace(c)) {
       return "the open-tracking placeholder must not contain whitespace";
     }
   }

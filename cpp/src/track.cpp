@@ -275,8 +275,10 @@ std::string TrackingUrlBuilder::build(Endpoint endpoint, const TrackingFields& f
   }
   std::string prefix = base_;
   prefix += endpoint == Endpoint::click ? kClickPath : kPixelPath;
+  std::optional<Signature> signature;
+  if (hmac_) signature = sign(*hmac_, prefix, params);
 
-  std::string url = prefix;
+  std::string url = std::move(prefix);
   char separator = '?';
   for (int i = 0; i < kSig; ++i) {
     if (!params[i]) continue;
@@ -286,10 +288,9 @@ std::string TrackingUrlBuilder::build(Endpoint endpoint, const TrackingFields& f
     url += *params[i];
     separator = '&';
   }
-  if (hmac_) {
+  if (signature) {
     url += "&sig=";
-    const Signature signature = sign(*hmac_, prefix, params);
-    url.append(signature.data(), signature.size());
+    url.append(signature->data(), signature->size());
   }
   return url;
 }

@@ -75,6 +75,20 @@ bool valid_escape_at(std::string_view s, std::size_t i) {
   return i + 2 < s.size() && is_hex(s[i + 1]) && is_hex(s[i + 2]);
 }
 
+// Appends `text` with each byte at which keep(i) is false percent-encoded. Kept bytes go in
+// runs, not one at a time.
+template <typename Keep>
+void append_escaped(std::string& out, std::string_view text, Keep keep) {
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (keep(i)) continue;
+    out.append(text, run, i - run);
+    append_escape(out, static_cast<unsigned char>(text[i]));
+    run = i + 1;
+  }
+  out.append(text, run);
+}
+
 // A DNS name as it appears in a URL: ASCII letters, digits, '-', '_' in dot-separated labels of
 // 1-63 bytes that neither start nor end with '-', 253 bytes at most, one trailing dot allowed.
 // Internationalised names must be in punycode ("xn--"), so a unicode look-alike host never
@@ -263,15 +277,10 @@ std::optional<UrlParts> split_absolute_url(std::string_view url) {
 std::string encode_query_value(std::string_view value) {
   std::string out;
   out.reserve(value.size() + value.size() / 4);
-  std::size_t run = 0;  // bytes kept as they are are appended in runs, not one at a time
-  for (std::size_t i = 0; i < value.size(); ++i) {
-    unsigned char c = value[i];
-    if (is_unreserved(c) || c == ':' || c == '/' || c == '@' || c == ',') continue;
-    out.append(value, run, i - run);
-    append_escape(out, c);
-    run = i + 1;
-  }
-  out.append(value, run);
+  append_escaped(out, value, [value](std::size_t i) {
+    const unsigned char c = value[i];
+    return is_unreserved(c) || c == ':' || c == '/' || c == '@' || c == ',';
+  });
   return out;
 }
 
@@ -320,15 +329,10 @@ std::string normalize_url(std::string_view url) {
   while (!url.empty() && is_url_whitespace(url.back())) url.remove_suffix(1);
   std::string out;
   out.reserve(url.size());
-  std::size_t run = 0;  // bytes kept as they are are appended in runs, not one at a time
-  for (std::size_t i = 0; i < url.size(); ++i) {
-    unsigned char c = url[i];
-    if (c == '%' ? valid_escape_at(url, i) : kUriBytes[c]) continue;
-    out.append(url, run, i - run);
-    append_escape(out, c);
-    run = i + 1;
-  }
-  out.append(url, run);
+  append_escaped(out, url, [url](std::size_t i) {
+    const unsigned char c = url[i];
+    return c == '%' ? valid_escape_at(url, i) : kUriBytes[c];
+  });
   return out;
 }
 

@@ -77,6 +77,7 @@ export function normalizeEdgeRows(rows) {
     const tags = parseTags(row.tags);
     const campaign = row.campaign_id ?? (typeof tags?.campaign === 'string' ? tags.campaign : null);
     const rejected = row.type === 'rejected';
+    const machine = row.machine === 1 || row.machine === true;
     return {
       source: 'edge',
       type: row.type,
@@ -88,8 +89,8 @@ export function normalizeEdgeRows(rows) {
       recipient: orNull(row.recipient_id),
       link: orNull(row.target),
       linkIndex: Number.isInteger(row.link_index) ? row.link_index : null,
-      machine: row.machine === 1 || row.machine === true,
-      machineReason: row.machine === 1 || row.machine === true ? orNull(row.machine_reason) : null,
+      machine,
+      machineReason: machine ? orNull(row.machine_reason) : null,
       detail: rejected ? [row.error, row.endpoint].filter(Boolean).join(' on ') || null : null,
     };
   });

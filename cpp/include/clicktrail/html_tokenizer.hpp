@@ -11,6 +11,11 @@
 
 namespace clicktrail::html {
 
+// HTML's ASCII whitespace: space, tab, LF, CR and form feed.
+constexpr bool is_whitespace(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
 // A byte range [begin, end) in absolute stream offsets (0 = first byte ever written).
 struct Span {
   std::size_t begin = 0;
