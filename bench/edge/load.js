@@ -5,7 +5,13 @@
 // by side. Exits non-zero when a request errored or got anything but the expected 302: that is
 // what the test suite checks; the timings are for people, never asserted.
 //
-//   node bench/edge/load.js [--seconds 5] [--connections 16] [--warmup 1] [--rounds 1] [--json]
+//   node bench/edge/load.js [--seconds 5] [--connections 16] [--warmup 1] [--rounds 1]
+//                           [--handler-cost] [--loops 41] [--json]
+//
+// --handler-cost also measures what one call of each worker's fetch handler costs inside workerd,
+// apart from HTTP: a wrapper calls the handler `loops` times per request, and the extra CPU per
+// extra call is that handler's cost. A floor worker (a new Request and the same 302 Response,
+// no verification) shows what every call costs anyway.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +31,28 @@ const NOTE =
 const WORKERS = [
   { name: 'clicktrail (WASM)', scriptPath: join(ROOT, 'wasm', 'src', 'cloudflare.js') },
   { name: 'pure JS (WebCrypto)', scriptPath: join(ROOT, 'bench', 'edge', 'js-worker.js') },
+];
+
+// The handler-cost wrappers are generated modules, resolved as if they lived in bench/edge/.
+const LOOP_SCRIPT_PATH = join(ROOT, 'bench', 'edge', 'handler-loop.js');
+const LOOPS_HEADER = 'x-clicktrail-bench-loops';
+
+function loopScript(importPath) {
+  return `import worker from '${importPath}';
+export default {
+  async fetch(request, env, ctx) {
+    const loops = Number(request.headers.get('${LOOPS_HEADER}') ?? 1);
+    let response;
+    for (let i = 0; i < loops; i += 1) response = await worker.fetch(new Request(request.url, request), env, ctx);
+    return response;
+  },
+};`;
+}
+
+const HANDLER_COST_WORKERS = [
+  { name: 'floor (Request + 302 Response)', importPath: './floor-worker.js' },
+  { name: WORKERS[0].name, importPath: '../../wasm/src/cloudflare.js' },
+  { name: WORKERS[1].name, importPath: './js-worker.js' },
 ];
 
 function startWorker(worker) {
@@ -74,13 +102,18 @@ function workerdCpuSeconds() {
   }
 }
 
-function runAutocannon(url, seconds, connections) {
-  return autocannon({ url, connections, duration: seconds, method: 'GET' });
+function runAutocannon(url, seconds, connections, headers = {}) {
+  return autocannon({ url, connections, duration: seconds, method: 'GET', headers });
 }
 
-async function checkOneRequest(url) {
+function signedUrl(origin) {
+  // Signed for the loopback origin: the signature covers the URL up to '?'.
+  return buildClickUrl(TARGET, { baseUrl: origin, keyId: KEY.id, secret: KEY.secret, messageId: 'load' }, 3);
+}
+
+async function checkOneRequest(url, headers = {}) {
   const started = performance.now();
-  const response = await fetch(url, { redirect: 'manual' });
+  const response = await fetch(url, { redirect: 'manual', headers });
   await response.arrayBuffer();
   const ms = performance.now() - started;
   const location = response.headers.get('location');
@@ -93,9 +126,7 @@ async function checkOneRequest(url) {
 async function measure(worker, { seconds, connections, warmup }) {
   const mf = startWorker(worker);
   try {
-    const origin = (await mf.ready).origin;
-    // Signed for the loopback origin: the signature covers the URL up to '?'.
-    const url = buildClickUrl(TARGET, { baseUrl: origin, keyId: KEY.id, secret: KEY.secret, messageId: 'load' }, 3);
+    const url = signedUrl((await mf.ready).origin);
     const firstRequestMs = await checkOneRequest(url); // includes the lazy WASM instantiation
     if (warmup > 0) await runAutocannon(url, warmup, connections);
     const cpuBefore = workerdCpuSeconds();
@@ -125,6 +156,73 @@ async function measure(worker, { seconds, connections, warmup }) {
     };
   } finally {
     await mf.dispose();
+  }
+}
+
+// Workerd CPU per answered request with `loops` handler calls per request; a request that fails
+// or is answered with anything but the 302 is counted, and makes the run fail.
+async function cpuPerRequest(url, loops, { seconds, connections }) {
+  const headers = { [LOOPS_HEADER]: String(loops) };
+  const before = workerdCpuSeconds();
+  const result = await runAutocannon(url, seconds, connections, headers);
+  const after = workerdCpuSeconds();
+  const redirects = result.statusCodeStats['302']?.count ?? 0;
+  const answered = Object.values(result.statusCodeStats).reduce((total, { count }) => total + count, 0);
+  return {
+    cpuUs: before === null || after === null || redirects === 0 ? null : ((after - before) * 1e6) / redirects,
+    failures: result.errors + result.timeouts + answered - redirects,
+  };
+}
+
+async function measureHandlerCost(worker, options) {
+  const mf = startWorker({ script: loopScript(worker.importPath), scriptPath: LOOP_SCRIPT_PATH });
+  try {
+    const url = signedUrl((await mf.ready).origin);
+    await checkOneRequest(url, { [LOOPS_HEADER]: String(options.loops) });
+    await runAutocannon(url, 1, options.connections, { [LOOPS_HEADER]: String(options.loops) });
+    const once = await cpuPerRequest(url, 1, options);
+    const many = await cpuPerRequest(url, options.loops, options);
+    const known = once.cpuUs !== null && many.cpuUs !== null;
+    return {
+      worker: worker.name,
+      cpuUsPerRequest: known ? round1(once.cpuUs) : null,
+      cpuUsPerCall: known ? round1((many.cpuUs - once.cpuUs) / (options.loops - 1)) : null,
+      failures: once.failures + many.failures,
+    };
+  } finally {
+    await mf.dispose();
+  }
+}
+
+function round1(value) {
+  return Number(value.toFixed(1));
+}
+
+// Per handler call: the floor, then each worker; a worker's decision costs its call minus the
+// floor's. The ceiling is the req/s ratio a worker whose decision cost nothing would reach over
+// the pure-JS worker when workerd's CPU is what limits both.
+async function handlerCost(options) {
+  const workers = [];
+  for (const worker of HANDLER_COST_WORKERS) workers.push(await measureHandlerCost(worker, options));
+  const [floor, clicktrail, pureJs] = workers;
+  if ([floor, clicktrail, pureJs].some((w) => w.cpuUsPerCall === null)) return { ...options, workers, ceiling: null };
+  for (const w of workers.slice(1)) w.decisionUs = round1(w.cpuUsPerCall - floor.cpuUsPerCall);
+  const withoutDecision = pureJs.cpuUsPerRequest - pureJs.decisionUs;
+  return {
+    ...options,
+    workers,
+    ceiling: withoutDecision > 0 ? Number((pureJs.cpuUsPerRequest / withoutDecision).toFixed(2)) : null,
+  };
+}
+
+function printHandlerCost(cost) {
+  console.log(`handler cost inside workerd: ${cost.loops} fetch calls per request vs 1, ${cost.seconds} s each`);
+  for (const w of cost.workers) {
+    const decision = w.decisionUs === undefined ? '' : `, decision ${w.decisionUs} µs above the floor`;
+    console.log(`  ${w.worker}: ${w.cpuUsPerRequest} µs CPU per request, ${w.cpuUsPerCall} µs per handler call${decision}`);
+  }
+  if (cost.ceiling !== null) {
+    console.log(`ceiling: a worker whose decision cost nothing would serve ${cost.ceiling}x the pure-JS worker's req/s`);
   }
 }
 
@@ -177,6 +275,8 @@ async function main() {
       connections: { type: 'string', default: '16' },
       warmup: { type: 'string', default: '1' },
       rounds: { type: 'string', default: '1' },
+      'handler-cost': { type: 'boolean', default: false },
+      loops: { type: 'string', default: '41' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -192,6 +292,8 @@ async function main() {
   }
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive integer');
+  const loops = Number(values.loops);
+  if (!Number.isInteger(loops) || loops < 2) throw new Error('--loops must be an integer of at least 2');
   const runs = WORKERS.map(() => []);
   for (let round = 0; round < rounds; round += 1) {
     // Alternating the order keeps a slow start or a warming machine from favouring one worker.
@@ -207,13 +309,22 @@ async function main() {
     ratio: workers[0].reqPerSec / workers[1].reqPerSec,
     note: NOTE,
   };
-  if (values.json) console.log(JSON.stringify(report, null, 2));
-  else printTable(report);
+  if (values['handler-cost']) {
+    report.handlerCost = await handlerCost({ seconds: options.seconds, connections: options.connections, loops });
+  }
+  if (values.json) {
+    console.log(JSON.stringify(report, null, 2));
+  } else {
+    printTable(report);
+    if (report.handlerCost) printHandlerCost(report.handlerCost);
+  }
   const failed = workers.filter((w) => w.errors > 0 || w.timeouts > 0 || w.unexpected > 0);
   for (const w of failed) {
     console.error(`${w.worker}: ${w.errors} errors, ${w.timeouts} timeouts, status codes ${JSON.stringify(w.statusCodes)}`);
   }
-  return failed.length === 0 ? 0 : 1;
+  const failedCalls = report.handlerCost?.workers.filter((w) => w.failures > 0) ?? [];
+  for (const w of failedCalls) console.error(`${w.worker} (handler cost): ${w.failures} failed or unexpected answers`);
+  return failed.length + failedCalls.length === 0 ? 0 : 1;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

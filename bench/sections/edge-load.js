@@ -9,8 +9,21 @@ import { fmt, ratio } from '../lib/table.js';
 export const name = 'edge-load';
 export const title = 'Edge: workerd load test, clicktrail Worker vs pure-JS WebCrypto Worker';
 
+function handlerCostTable(cost) {
+  return {
+    title: `handler cost inside workerd: ${cost.loops} fetch calls per request vs 1, ${cost.seconds} s each`,
+    columns: [
+      { key: 'worker', label: 'worker' },
+      { key: 'cpuUsPerRequest', label: 'CPU µs/req (1 call)' },
+      { key: 'cpuUsPerCall', label: 'CPU µs per handler call' },
+      { key: 'decisionUs', label: 'decision µs above floor', format: (v) => (v === undefined ? '' : String(v)) },
+    ],
+    rows: cost.workers,
+  };
+}
+
 export async function run(ctx) {
-  const args = ctx.quick ? ['--rounds', '1', '--seconds', '2'] : ['--rounds', '3'];
+  const args = [...(ctx.quick ? ['--rounds', '1', '--seconds', '2'] : ['--rounds', '3']), '--handler-cost'];
   ctx.progress(`edge-load: node bench/edge/load.js ${args.join(' ')}`);
   let stdout;
   let failed;
@@ -54,8 +67,21 @@ export async function run(ctx) {
         ],
         rows,
       },
+      handlerCostTable(report.handlerCost),
     ],
-    notes: [report.note, 'CPU µs/req: workerd process CPU (all threads, HTTP included) per request'],
+    notes: [
+      report.note,
+      'CPU µs/req: workerd process CPU (all threads, HTTP included) per request',
+      'handler cost: the same workers behind a wrapper that calls their fetch handler N times per request; ' +
+        'CPU per extra call is the handler\'s cost, and the floor worker (new Request + the same 302, no ' +
+        'verification) is what every call costs anyway',
+      ...(report.handlerCost.ceiling === null
+        ? []
+        : [
+            `ceiling: with workerd's CPU the limit, a worker whose decision cost nothing would serve ` +
+              `${report.handlerCost.ceiling}x the pure-JS worker's req/s`,
+          ]),
+    ],
     failed,
     data: report,
   };
