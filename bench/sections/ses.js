@@ -50,6 +50,22 @@ const WAYS = [
 ];
 const JS = 'js';
 
+// Not a way to parse events: what handing the records over to JS costs on its own (decoding the
+// records' JSON from bytes and JSON.parse making the objects, as parseSesEvents does after the
+// core call). Counts-only plus this is the least a records call can take, whatever the core does.
+const HANDOVER = 'records-handover';
+const decoder = new TextDecoder();
+
+function handoverWay(recordsJson) {
+  return {
+    id: HANDOVER,
+    label: 'records hand-over alone: decode + JSON.parse of the records',
+    short: 'records hand-over alone',
+    what: "not a parser: the part of clicktrail WASM's call after the core",
+    parse: () => JSON.parse(decoder.decode(recordsJson)).records.length,
+  };
+}
+
 // Per way: warm-up calls, then up to `batches` timed calls back to back (not interleaved, as in
 // the rewrite section: one way's garbage should not be the next way's cost). A slow way stops
 // after `budgetSeconds` of timed calls (at least `minBatches`), so the section's time stays
@@ -218,8 +234,10 @@ export async function run(ctx) {
   const theirs = normalizeSesEvents(bytes);
   const agreement = compareRecords(ours, theirs);
   const records = ours.records.length;
+  const recordsJson = Buffer.from(JSON.stringify(ours));
+  const ways = [...WAYS, handoverWay(recordsJson)];
 
-  const seconds = measure(WAYS, bytes, plan, ctx);
+  const seconds = measure(ways, bytes, plan, ctx);
 
   ctx.progress('ses: native (child processes)');
   const benchSes = runBenchSes(ctx, plan.nativeEvents);
@@ -234,7 +252,7 @@ export async function run(ctx) {
   }
 
   const jsEventsPerSecond = plan.events / seconds[JS].median;
-  const rows = WAYS.map((way) => {
+  const rows = ways.map((way) => {
     const s = seconds[way.id];
     return {
       id: way.id,
@@ -246,7 +264,7 @@ export async function run(ctx) {
       recordsPerSecond: records / s.median,
       mbps: bytes.length / s.median / 1e6,
       bestMBps: bytes.length / s.best / 1e6,
-      vsJs: plan.events / s.median / jsEventsPerSecond,
+      vsJs: way.id === HANDOVER ? undefined : plan.events / s.median / jsEventsPerSecond,
     };
   });
   if (!cli.error) {
@@ -290,6 +308,7 @@ export async function run(ctx) {
   }
 
   const wasm = rows.find((r) => r.id === 'clicktrail-wasm');
+  const ceiling = seconds[JS].median / (seconds['clicktrail-wasm-counts'].median + seconds[HANDOVER].median);
   const nativeMBps = rows.find((r) => r.id === 'clicktrail-native-bench')?.mbps ?? rows.find((r) => r.id === 'clicktrail-native-cli')?.mbps;
   const targets = [
     {
@@ -319,9 +338,10 @@ export async function run(ctx) {
   const mb = bytes.length / 1e6;
   const notes = [
     `input: ${plan.events} events (${records} recipient records) from ${templates.length} AWS examples (tests/data/ses/aws-ses-docs), ${fmt(mb)} MB of NDJSON, ${fmt(bytes.length / plan.events)} bytes/event; envelopes ${Object.entries(mix.envelopes).map(([k, v]) => `${k} ${v}`).join(', ')}`,
-    `in Node: per way ${plan.warmup ? `${plan.warmup} warm-up call(s)` : 'no warm-up call (the agreement check before ran the parsers over the batch)'}, then up to ${plan.batches} timed calls on the same Buffer (${plan.events * plan.batches} events), at least ${plan.minBatches} and no more after ${plan.budgetSeconds} s: ${WAYS.map((w) => `${w.id} ${seconds[w.id].calls} calls (${seconds[w.id].calls * plan.events} events)`).join(', ')}; one call per batch, the figure is the median call; "÷ JS" compares events/s with the JS peer (> 1: faster than JS)`,
+    `in Node: per way ${plan.warmup ? `${plan.warmup} warm-up call(s)` : 'no warm-up call (the agreement check before ran the parsers over the batch)'}, then up to ${plan.batches} timed calls on the same Buffer (${plan.events * plan.batches} events), at least ${plan.minBatches} and no more after ${plan.budgetSeconds} s: ${ways.map((w) => `${w.id} ${seconds[w.id].calls} calls (${seconds[w.id].calls * plan.events} events)`).join(', ')}; one call per batch, the figure is the median call; "÷ JS" compares events/s with the JS peer (> 1: faster than JS)`,
     'JS peer: Buffer decoded once to a string, then per line JSON.parse, JSON.parse of an SNS Message, normalise to one object per recipient (bench/peers/ses-normalize.js); it checks far less than clicktrail (no UTF-8, depth or field-type checks, no timestamp validation)',
     '{records:false} still copies the input into WASM memory and returns the counts; the difference to parseSesEvents is the records: the core writing them as JSON and JSON.parse making them objects',
+    `records hand-over alone: the same records' JSON (${fmt(recordsJson.length / 1e6)} MB) decoded and parsed into objects; ceiling: with a core that wrote the records for free, a records call would still take counts-only + hand-over, so at most ${ratio(ceiling)} the JS peer's events/s`,
   ];
   if (wasmStale(ctx.root)) notes.push('WASM: WARNING wasm/dist/clicktrail-core.wasm is older than cpp/ or wasm/: npm run build');
   if (cli.error) notes.push(`native CLI: ${cli.error}`);
@@ -402,7 +422,7 @@ export async function run(ctx) {
 
 /** The SVG plot: MB/s per way. */
 export function plots(result, ctx) {
-  const rows = result.data.rows.filter((r) => Number.isFinite(r.mbps));
+  const rows = result.data.rows.filter((r) => Number.isFinite(r.mbps) && r.id !== HANDOVER);
   return [
     {
       file: 'ses.svg',
