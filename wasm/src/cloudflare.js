@@ -100,6 +100,11 @@ export function createWorker(options = {}) {
     }
   }
 
+  // Without a binding or an onEvent sink there is nowhere to record to: no event to build and no
+  // work to schedule after the response.
+  const hasSink = (env) =>
+    Boolean(env.CLICKTRAIL_DB || env.CLICKTRAIL_QUEUE || env.CLICKTRAIL_ANALYTICS || options.onEvent);
+
   function toResponse(decision, head) {
     const { status, headers, body } = responseFor(decision, { head, rejectHtml: options.rejectHtml });
     return new Response(body === 'pixel' ? PIXEL_GIF : body, { status, headers });
@@ -134,7 +139,7 @@ export function createWorker(options = {}) {
       if (decision.action === 'pass') {
         return options.passThrough ? fetch(request) : new Response('Not found', { status: 404 });
       }
-      if (decision.record) {
+      if (decision.record && hasSink(env)) {
         const event = decision.event;
         event.referer = cappedReferer(request.headers.get('referer'));
         event.country = request.cf?.country;
