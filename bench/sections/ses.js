@@ -295,6 +295,17 @@ export async function run(ctx) {
         vsJs: benchSes.sesEventsPerSecond / jsEventsPerSecond,
       },
       {
+        id: 'clicktrail-native-reused',
+        way: 'clicktrail native parse_ses_events into a reused batch',
+        short: 'clicktrail native, reused batch',
+        input: 'bench-ses own',
+        what: "C++ records in the previous batch's memory",
+        eventsPerSecond: benchSes.sesReusedEventsPerSecond,
+        recordsPerSecond: (benchSes.sesReusedEventsPerSecond * benchSes.records) / benchSes.events,
+        mbps: benchSes.sesReusedMBps,
+        vsJs: benchSes.sesReusedEventsPerSecond / jsEventsPerSecond,
+      },
+      {
         id: 'nlohmann-dom',
         way: 'nlohmann DOM parse only (native peer)',
         short: 'nlohmann DOM (bench-ses input)',
@@ -310,6 +321,8 @@ export async function run(ctx) {
   const wasm = rows.find((r) => r.id === 'clicktrail-wasm');
   const ceiling = seconds[JS].median / (seconds['clicktrail-wasm-counts'].median + seconds[HANDOVER].median);
   const nativeMBps = rows.find((r) => r.id === 'clicktrail-native-bench')?.mbps ?? rows.find((r) => r.id === 'clicktrail-native-cli')?.mbps;
+  const reusedMBps = rows.find((r) => r.id === 'clicktrail-native-reused')?.mbps;
+  const nativeMet = (mbps) => mbps !== undefined && mbps > TARGET_NATIVE_MBPS;
   const targets = [
     {
       target: `WASM parseSesEvents >= ${TARGET_WASM_VS_JS}x plain JS (events/s)`,
@@ -318,8 +331,18 @@ export async function run(ctx) {
     },
     {
       target: `native > ${TARGET_NATIVE_MBPS} MB/s`,
-      measured: nativeMBps === undefined ? '-' : `${fmt(nativeMBps)} MB/s`,
-      met: nativeMBps === undefined ? '-' : nativeMBps > TARGET_NATIVE_MBPS ? 'yes' : 'NO',
+      measured:
+        nativeMBps === undefined
+          ? '-'
+          : `${fmt(nativeMBps)} MB/s${reusedMBps === undefined ? '' : `, ${fmt(reusedMBps)} into a reused batch`}`,
+      met:
+        nativeMBps === undefined
+          ? '-'
+          : nativeMet(nativeMBps)
+            ? 'yes'
+            : nativeMet(reusedMBps)
+              ? 'reused batch only'
+              : 'NO',
     },
   ];
 
@@ -352,7 +375,7 @@ export async function run(ctx) {
   if (benchSes.error) notes.push(`native benchmark: ${benchSes.error}`);
   else {
     notes.push(
-      `native benchmark: build/native/bench-ses --json --events ${plan.nativeEvents} (its own medians of 5 on its own generated batch: ${benchSes.events} events, ${benchSes.records} records, ${fmt(benchSes.bytes / 1e6)} MB; it has no option to read this section's file); memchr('\\n') ceiling ${fmt(benchSes.memchrMBps)} MB/s`,
+      `native benchmark: build/native/bench-ses --json --events ${plan.nativeEvents} (its own medians of 5 on its own generated batch: ${benchSes.events} events, ${benchSes.records} records, ${fmt(benchSes.bytes / 1e6)} MB; it has no option to read this section's file); memchr('\\n') ceiling ${fmt(benchSes.memchrMBps)} MB/s; "reused batch": parse_ses_events(text, batch) into the SesBatch of the previous call, as a service parsing batch after batch would, so the records land in memory already in use instead of pages mapped afresh`,
     );
     if (benchSes.stale) notes.push('native benchmark: WARNING build/native/bench-ses is older than cpp/ or bench/ses_bench.cpp: rebuild it');
   }

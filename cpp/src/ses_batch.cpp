@@ -114,7 +114,13 @@ Scan scan_value(std::string_view text, std::size_t start, bool in_array = false)
 
 class BatchBuilder {
  public:
-  explicit BatchBuilder(std::string_view text) : text_(text) {
+  // `reuse`: a batch whose contents are dropped and whose vectors' capacity is kept.
+  explicit BatchBuilder(std::string_view text, SesBatch reuse = {})
+      : text_(text), batch_(std::move(reuse)) {
+    batch_.records.clear();
+    batch_.notices.clear();
+    batch_.rejections.clear();
+    batch_.seen = batch_.accepted = batch_.rejected = 0;
     if (text.size() >= kReserveAfterBytes * 16) reserve_at_ = text.size() / 16;
   }
 
@@ -468,6 +474,10 @@ SesBatch parse_ses_event(std::string_view json_text) {
 
 SesBatch parse_ses_events(std::string_view text) {
   return BatchBuilder(text).run(false);
+}
+
+void parse_ses_events(std::string_view text, SesBatch& batch) {
+  batch = BatchBuilder(text, std::move(batch)).run(false);
 }
 
 std::string ses_batch_to_json(const SesBatch& batch, bool include_records) {

@@ -415,6 +415,30 @@ TEST_CASE("batches: NDJSON, array, concatenated with and without newlines", "[se
   }
 }
 
+TEST_CASE("parsing into a reused batch replaces its contents", "[ses][batch]") {
+  const std::string dir = "aws-ses-docs/event-publishing/event-publishing-retrieving-sns-";
+  std::string send = compact(dir + "send.json"), click = compact(dir + "click.json"),
+              bounce = compact(dir + "bounce.json");
+  const std::string first = send + "\n" + click + "\n" + send.substr(0, send.size() / 2) + "\n" +
+                            bounce + "\n";  // the third record is cut short: a rejection
+  const std::string second = bounce + "\n" + send + "\n";
+  SesBatch batch;
+  parse_ses_events(first, batch);
+  CHECK(ses_batch_to_json(batch) == ses_batch_to_json(parse_ses_events(first)));
+  CHECK(batch.rejected == 1);
+  const std::size_t capacity = batch.records.capacity();
+  parse_ses_events(second, batch);
+  // Nothing of the first batch is left: records, counts and rejections are the second's alone.
+  CHECK(ses_batch_to_json(batch) == ses_batch_to_json(parse_ses_events(second)));
+  CHECK(batch.seen == 2);
+  CHECK(batch.rejected == 0);
+  CHECK(batch.rejections.empty());
+  REQUIRE(batch.records.size() == 2);
+  CHECK(batch.records[0].type == SesEventType::bounce);
+  CHECK(batch.records[0].input_index == 0);
+  CHECK(batch.records.capacity() >= capacity);  // the memory stays with the batch
+}
+
 TEST_CASE("malformed input: clear rejection, no crash, batch continues", "[ses][batch]") {
   const std::string good =
       compact("aws-ses-docs/event-publishing/event-publishing-retrieving-sns-delivery.json");
