@@ -6,14 +6,15 @@
 // what the test suite checks; the timings are for people, never asserted.
 //
 //   node bench/edge/load.js [--seconds 5] [--connections 16] [--warmup 1] [--rounds 1]
-//                           [--handler-cost] [--loops 41] [--json]
+//                           [--handler-cost] [--loops 41] [--cost-seconds 3] [--json]
 //
 // --handler-cost also measures what one call of each worker's fetch handler costs inside workerd,
 // apart from HTTP: a wrapper calls the handler `loops` times per request, and the extra CPU per
 // extra call is that handler's cost. A floor worker (a new Request and the same 302 Response,
-// no verification) shows what every call costs anyway.
+// no verification) shows what every call costs anyway. Each worker gets --rounds rounds of
+// --cost-seconds at 1 and at --loops calls per request.
 import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -49,11 +50,12 @@ export default {
 };`;
 }
 
+// The floor first, then the two measured workers, each imported by the wrapper.
 const HANDLER_COST_WORKERS = [
-  { name: 'floor (Request + 302 Response)', importPath: './floor-worker.js' },
-  { name: WORKERS[0].name, importPath: '../../wasm/src/cloudflare.js' },
-  { name: WORKERS[1].name, importPath: './js-worker.js' },
-];
+  { name: 'floor (Request + 302 Response)', scriptPath: join(ROOT, 'bench', 'edge', 'floor-worker.js') },
+  ...WORKERS,
+].map((worker) => ({ ...worker, importPath: `./${relative(dirname(LOOP_SCRIPT_PATH), worker.scriptPath)}` }));
+const loopsHeader = (loops) => ({ [LOOPS_HEADER]: String(loops) });
 
 function startWorker(worker) {
   return new Miniflare({
@@ -162,31 +164,32 @@ async function measure(worker, { seconds, connections, warmup }) {
 // Workerd CPU per answered request with `loops` handler calls per request; a request that fails
 // or is answered with anything but the 302 is counted, and makes the run fail.
 async function cpuPerRequest(url, loops, { seconds, connections }) {
-  const headers = { [LOOPS_HEADER]: String(loops) };
   const before = workerdCpuSeconds();
-  const result = await runAutocannon(url, seconds, connections, headers);
+  const result = await runAutocannon(url, seconds, connections, loopsHeader(loops));
   const after = workerdCpuSeconds();
   const redirects = result.statusCodeStats['302']?.count ?? 0;
   const answered = Object.values(result.statusCodeStats).reduce((total, { count }) => total + count, 0);
   return {
     cpuUs: before === null || after === null || redirects === 0 ? null : ((after - before) * 1e6) / redirects,
-    failures: result.errors + result.timeouts + answered - redirects,
+    // autocannon's errors include its timeouts.
+    failures: result.errors + answered - redirects,
   };
 }
 
+// One round for one worker: CPU per request at 1 and at `loops` handler calls, in one workerd.
 async function measureHandlerCost(worker, options) {
   const mf = startWorker({ script: loopScript(worker.importPath), scriptPath: LOOP_SCRIPT_PATH });
   try {
     const url = signedUrl((await mf.ready).origin);
-    await checkOneRequest(url, { [LOOPS_HEADER]: String(options.loops) });
-    await runAutocannon(url, 1, options.connections, { [LOOPS_HEADER]: String(options.loops) });
+    await checkOneRequest(url, loopsHeader(options.loops));
+    await runAutocannon(url, 1, options.connections, loopsHeader(options.loops)); // warm-up
     const once = await cpuPerRequest(url, 1, options);
     const many = await cpuPerRequest(url, options.loops, options);
+    await checkOneRequest(url, loopsHeader(options.loops));
     const known = once.cpuUs !== null && many.cpuUs !== null;
     return {
-      worker: worker.name,
-      cpuUsPerRequest: known ? round1(once.cpuUs) : null,
-      cpuUsPerCall: known ? round1((many.cpuUs - once.cpuUs) / (options.loops - 1)) : null,
+      cpuUsPerRequest: known ? once.cpuUs : null,
+      cpuUsPerCall: known ? (many.cpuUs - once.cpuUs) / (options.loops - 1) : null,
       failures: once.failures + many.failures,
     };
   } finally {
@@ -195,31 +198,57 @@ async function measureHandlerCost(worker, options) {
 }
 
 function round1(value) {
-  return Number(value.toFixed(1));
+  return value === null ? null : Number(value.toFixed(1));
 }
 
-// Per handler call: the floor, then each worker; a worker's decision costs its call minus the
-// floor's. The ceiling is the req/s ratio a worker whose decision cost nothing would reach over
-// the pure-JS worker when workerd's CPU is what limits both.
-async function handlerCost(options) {
-  const workers = [];
-  for (const worker of HANDLER_COST_WORKERS) workers.push(await measureHandlerCost(worker, options));
-  const [floor, clicktrail, pureJs] = workers;
-  if ([floor, clicktrail, pureJs].some((w) => w.cpuUsPerCall === null)) return { ...options, workers, ceiling: null };
-  for (const w of workers.slice(1)) w.decisionUs = round1(w.cpuUsPerCall - floor.cpuUsPerCall);
-  const withoutDecision = pureJs.cpuUsPerRequest - pureJs.decisionUs;
+function medianOf(values) {
+  if (values.some((value) => value === null)) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+// Per handler call: the floor, then each worker, `rounds` rounds in alternating order, medians;
+// a worker's decision costs its call minus the floor's. The ceiling is the req/s ratio a worker
+// whose decision cost nothing would reach over the pure-JS worker when workerd's CPU is what
+// limits both: the pure-JS worker's CPU per request (from the main load test, no wrapper) over
+// the same without its decision.
+async function handlerCost(options, pureJsCpuUsPerRequest) {
+  const runs = HANDLER_COST_WORKERS.map(() => []);
+  for (let round = 0; round < options.rounds; round += 1) {
+    const order = HANDLER_COST_WORKERS.map((_, index) => index);
+    if (round % 2 === 1) order.reverse();
+    for (const index of order) runs[index].push(await measureHandlerCost(HANDLER_COST_WORKERS[index], options));
+  }
+  const workers = HANDLER_COST_WORKERS.map((worker, index) => ({
+    worker: worker.name,
+    cpuUsPerRequest: round1(medianOf(runs[index].map((run) => run.cpuUsPerRequest))),
+    cpuUsPerCall: round1(medianOf(runs[index].map((run) => run.cpuUsPerCall))),
+    failures: runs[index].reduce((total, run) => total + run.failures, 0),
+  }));
+  const [floor, , pureJs] = workers;
+  if (floor.cpuUsPerCall !== null) {
+    for (const w of workers.slice(1)) {
+      w.decisionUs = w.cpuUsPerCall === null ? null : round1(w.cpuUsPerCall - floor.cpuUsPerCall);
+    }
+  }
+  const withoutDecision =
+    pureJsCpuUsPerRequest === null || pureJs.decisionUs == null ? null : pureJsCpuUsPerRequest - pureJs.decisionUs;
   return {
-    ...options,
+    loops: options.loops,
+    seconds: options.seconds,
+    rounds: options.rounds,
     workers,
-    ceiling: withoutDecision > 0 ? Number((pureJs.cpuUsPerRequest / withoutDecision).toFixed(2)) : null,
+    ceiling: withoutDecision > 0 ? Number((pureJsCpuUsPerRequest / withoutDecision).toFixed(2)) : null,
   };
 }
 
 function printHandlerCost(cost) {
-  console.log(`handler cost inside workerd: ${cost.loops} fetch calls per request vs 1, ${cost.seconds} s each`);
+  const rounds = cost.rounds > 1 ? `, median of ${cost.rounds} alternating rounds` : '';
+  console.log(`handler cost inside workerd: ${cost.loops} fetch calls per request vs 1, ${cost.seconds} s each${rounds}`);
+  const show = (value) => (value === null ? '-' : String(value));
   for (const w of cost.workers) {
-    const decision = w.decisionUs === undefined ? '' : `, decision ${w.decisionUs} µs above the floor`;
-    console.log(`  ${w.worker}: ${w.cpuUsPerRequest} µs CPU per request, ${w.cpuUsPerCall} µs per handler call${decision}`);
+    const decision = w.decisionUs === undefined ? '' : `, decision ${show(w.decisionUs)} µs above the floor`;
+    console.log(`  ${w.worker}: ${show(w.cpuUsPerRequest)} µs CPU per request, ${show(w.cpuUsPerCall)} µs per handler call${decision}`);
   }
   if (cost.ceiling !== null) {
     console.log(`ceiling: a worker whose decision cost nothing would serve ${cost.ceiling}x the pure-JS worker's req/s`);
@@ -277,6 +306,7 @@ async function main() {
       rounds: { type: 'string', default: '1' },
       'handler-cost': { type: 'boolean', default: false },
       loops: { type: 'string', default: '41' },
+      'cost-seconds': { type: 'string', default: '3' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -294,6 +324,8 @@ async function main() {
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a positive integer');
   const loops = Number(values.loops);
   if (!Number.isInteger(loops) || loops < 2) throw new Error('--loops must be an integer of at least 2');
+  const costSeconds = Number(values['cost-seconds']);
+  if (!Number.isFinite(costSeconds) || costSeconds <= 0) throw new Error('--cost-seconds must be a positive number');
   const runs = WORKERS.map(() => []);
   for (let round = 0; round < rounds; round += 1) {
     // Alternating the order keeps a slow start or a warming machine from favouring one worker.
@@ -310,7 +342,10 @@ async function main() {
     note: NOTE,
   };
   if (values['handler-cost']) {
-    report.handlerCost = await handlerCost({ seconds: options.seconds, connections: options.connections, loops });
+    report.handlerCost = await handlerCost(
+      { seconds: costSeconds, connections: options.connections, loops, rounds },
+      workers[1].cpuUsPerRequest,
+    );
   }
   if (values.json) {
     console.log(JSON.stringify(report, null, 2));
@@ -322,9 +357,9 @@ async function main() {
   for (const w of failed) {
     console.error(`${w.worker}: ${w.errors} errors, ${w.timeouts} timeouts, status codes ${JSON.stringify(w.statusCodes)}`);
   }
-  const failedCalls = report.handlerCost?.workers.filter((w) => w.failures > 0) ?? [];
-  for (const w of failedCalls) console.error(`${w.worker} (handler cost): ${w.failures} failed or unexpected answers`);
-  return failed.length + failedCalls.length === 0 ? 0 : 1;
+  const failedHandlerCost = report.handlerCost?.workers.filter((w) => w.failures > 0) ?? [];
+  for (const w of failedHandlerCost) console.error(`${w.worker} (handler cost): ${w.failures} failed or unexpected answers`);
+  return failed.length + failedHandlerCost.length === 0 ? 0 : 1;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

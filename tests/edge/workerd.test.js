@@ -379,6 +379,28 @@ describe('retention values that must not wipe the table', () => {
   }
 });
 
+describe('an onEvent sink and no binding', () => {
+  // Recording happens only where there is a sink; onEvent alone is one, and it gets the event
+  // with what the request adds (country, referer) after the response.
+  test('onEvent receives each recorded hit, with the country and referer of its request', async () => {
+    const outbound = [];
+    const script = `import { createWorker } from './wasm/src/cloudflare.js';
+export default createWorker({
+  onEvent: (event) =>
+    fetch('https://sink.test/' + event.type + '?country=' + event.country + '&referer=' + encodeURIComponent(event.referer)),
+});`;
+    const mf = startWorker({ entry: join(ROOT, 'on-event-worker.js'), script, outbound });
+    try {
+      const { status } = await send(mf, validClick(TARGET), { headers: { Referer: 'https://mail.example/inbox' } });
+      assert.equal(status, 302);
+      const sent = await waitFor(() => outbound.find((url) => url.startsWith('https://sink.test/')), 'the onEvent call');
+      assert.equal(sent, `https://sink.test/click?country=${CF.country}&referer=${encodeURIComponent('https://mail.example/inbox')}`);
+    } finally {
+      await mf.dispose();
+    }
+  });
+});
+
 describe('the example deployment bundle in workerd', () => {
   let mf;
   let bundle;

@@ -100,8 +100,8 @@ export function createWorker(options = {}) {
     }
   }
 
-  // Without a binding or an onEvent sink there is nowhere to record to: no event to build and no
-  // work to schedule after the response.
+  // Without a binding or an onEvent sink there is nowhere to record to: nothing to add to the
+  // core's event and nothing to schedule after the response.
   const hasSink = (env) =>
     Boolean(env.CLICKTRAIL_DB || env.CLICKTRAIL_QUEUE || env.CLICKTRAIL_ANALYTICS || options.onEvent);
 
