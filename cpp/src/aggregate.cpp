@@ -298,7 +298,7 @@ void ClickAggregator::add(const CloudFrontHit& hit) {
   const bool has_ip = !ip.empty();
   const std::uint64_t ip_hash = has_ip ? hash64(ip) : 0;
 
-  TrafficVerdict verdict = classify_traffic(hit.method(), hit.user_agent());
+  TrafficVerdict verdict = classifier_.classify(hit.method(), hit.user_agent());
   if (verdict.machine || !click || !options_.detect_bursts || params[kMid].empty()) {
     count(group_for(id_, lengths), verdict.machine, verdict.reason, has_ip, ip_hash, click);
     return;

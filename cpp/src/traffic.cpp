@@ -4,6 +4,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <cstring>
 
 #include "clicktrail/url.hpp"
 
@@ -140,9 +141,37 @@ std::string format_ipv6(const std::array<std::uint16_t, 8>& groups) {
 TrafficVerdict classify_traffic(std::string_view method, std::string_view user_agent) {
   if (iequals_ascii(method, "HEAD")) return {true, "head_request"};
   if (user_agent.empty()) return {true, "automation:no_user_agent"};
-  const std::size_t rule = first_matching_rule(user_agent.substr(0, 512));
+  const std::size_t rule = first_matching_rule(user_agent.substr(0, kClassifiedAgentBytes));
   if (rule < kRules.size()) return {true, kRules[rule].reason};
   return {false, "human"};
+}
+
+TrafficVerdict TrafficClassifier::classify(std::string_view method, std::string_view user_agent) {
+  // A HEAD request is decided by its method, whatever the agent; everything else by the agent.
+  if (iequals_ascii(method, "HEAD") || user_agent.empty())
+    return classify_traffic(method, user_agent);
+  const std::string_view agent = user_agent.substr(0, kClassifiedAgentBytes);
+  // Word by word, so that agents differing only in a version number in the middle rarely share
+  // a slot; a shared slot only costs a classification, never a wrong verdict.
+  constexpr std::uint64_t kMix = 0x9E3779B97F4A7C15ull;
+  std::uint64_t hash = agent.size();
+  std::size_t at = 0;
+  for (; at + 8 <= agent.size(); at += 8) {  // a fixed-size copy is one load, also in WASM
+    std::uint64_t word;
+    std::memcpy(&word, agent.data() + at, 8);
+    hash = (hash ^ word) * kMix;
+  }
+  if (at < agent.size()) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, agent.data() + at, agent.size() - at);
+    hash = (hash ^ word) * kMix;
+  }
+  Slot& slot = slots_[(hash >> 58) % slots_.size()];
+  if (slot.filled && slot.user_agent == agent) return slot.verdict;
+  slot.verdict = classify_traffic(method, agent);
+  slot.user_agent.assign(agent);
+  slot.filled = true;
+  return slot.verdict;
 }
 
 std::string anonymize_ip(std::string_view ip, bool full) {

@@ -1,5 +1,7 @@
 // Machine-traffic verdicts and IP truncation at the edge.
 #include <catch2/catch.hpp>
+#include <string>
+#include <vector>
 
 #include "clicktrail/edge.hpp"
 #include "clicktrail/traffic.hpp"
@@ -52,6 +54,42 @@ TEST_CASE("the first rule in the list names the reason, wherever each needle occ
   CHECK(classify_traffic("GET", "Mozilla/5.0 PROOFPOINT").reason == "scanner:proofpoint");
   // A needle cut off by the 512-byte limit does not count.
   CHECK(classify_traffic("GET", std::string(510, 'x') + "curl/8").reason == "human");
+}
+
+TEST_CASE("the remembering classifier gives classify_traffic's verdict on every request",
+          "[traffic]") {
+  // Agents that differ only in a version number, in case, by a byte past what is classified,
+  // and more agents than the classifier has slots, each seen again in another order and with
+  // another method.
+  std::vector<std::string> agents = {
+      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+      "Chrome/126.0.0.0 Safari/537.36",
+      "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+      "Chrome/125.0.0.0 Safari/537.36",
+      "Mozilla/5.0 (Windows NT 5.1; rv:11.0) Gecko Firefox/11.0 (via ggpht.com GoogleImageProxy)",
+      "MOZILLA/5.0 (WINDOWS NT 5.1; RV:11.0) GECKO FIREFOX/11.0 (VIA GGPHT.COM GOOGLEIMAGEPROXY)",
+      "curl/8.5.0",
+      "curl/8.5.1",
+      "",
+      std::string(kClassifiedAgentBytes, 'a') + "bot",
+      std::string(kClassifiedAgentBytes - 3, 'a') + "bot",
+  };
+  for (int i = 0; i < 150; ++i)
+    agents.push_back("Agent/" + std::to_string(i) + " crawler" + std::string(i % 3, ' '));
+  for (int i = 0; i < 150; ++i) agents.push_back("Agent/" + std::to_string(i) + " person");
+  TrafficClassifier classifier;
+  for (int pass = 0; pass < 3; ++pass) {
+    for (std::size_t k = 0; k < agents.size(); ++k) {
+      const std::string& agent = agents[pass == 1 ? agents.size() - 1 - k : k];
+      for (std::string_view method : {"GET", "HEAD", "head", "POST"}) {
+        const TrafficVerdict expected = classify_traffic(method, agent);
+        const TrafficVerdict got = classifier.classify(method, agent);
+        INFO(method << " " << agent);
+        CHECK(got.machine == expected.machine);
+        CHECK(got.reason == expected.reason);
+      }
+    }
+  }
 }
 
 TEST_CASE("timestamps are ISO-8601 UTC with milliseconds", "[traffic]") {

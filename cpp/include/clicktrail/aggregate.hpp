@@ -31,6 +31,7 @@
 
 #include "clicktrail/cloudfront.hpp"
 #include "clicktrail/hyperloglog.hpp"
+#include "clicktrail/traffic.hpp"
 
 namespace clicktrail {
 
@@ -200,6 +201,7 @@ class ClickAggregator {
   std::string link_;
   std::vector<std::uint32_t> links_seen_;
   std::string scratch_[8];
+  TrafficClassifier classifier_;  // a copy starts with an empty memory of agents
 };
 
 // Parser and aggregator in one, for the CLI and the WASM binding: bytes in, outputs out.
