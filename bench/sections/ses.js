@@ -285,29 +285,24 @@ export async function run(ctx) {
     });
   }
   if (!benchSes.error) {
+    // bench-ses's own batch: records/s from its records-per-event, ÷ JS by events/s.
+    const nativeRow = (id, way, short, what, eventsPerSecond, mbps) => ({
+      id,
+      way,
+      short,
+      input: 'bench-ses own',
+      what,
+      eventsPerSecond,
+      recordsPerSecond: (eventsPerSecond * benchSes.records) / benchSes.events,
+      mbps,
+      vsJs: eventsPerSecond / jsEventsPerSecond,
+    });
     rows.push(
-      {
-        id: 'clicktrail-native-bench',
-        way: 'clicktrail native parse_ses_events',
-        short: 'clicktrail native (bench-ses input)',
-        input: 'bench-ses own',
-        what: 'C++ records in memory',
-        eventsPerSecond: benchSes.sesEventsPerSecond,
-        recordsPerSecond: (benchSes.sesEventsPerSecond * benchSes.records) / benchSes.events,
-        mbps: benchSes.sesMBps,
-        vsJs: benchSes.sesEventsPerSecond / jsEventsPerSecond,
-      },
-      {
-        id: 'clicktrail-native-reused',
-        way: 'clicktrail native parse_ses_events into a reused batch',
-        short: 'clicktrail native, reused batch',
-        input: 'bench-ses own',
-        what: "C++ records in the previous batch's memory",
-        eventsPerSecond: benchSes.sesReusedEventsPerSecond,
-        recordsPerSecond: (benchSes.sesReusedEventsPerSecond * benchSes.records) / benchSes.events,
-        mbps: benchSes.sesReusedMBps,
-        vsJs: benchSes.sesReusedEventsPerSecond / jsEventsPerSecond,
-      },
+      nativeRow('clicktrail-native-bench', 'clicktrail native parse_ses_events', 'clicktrail native (bench-ses input)',
+        'C++ records in memory', benchSes.sesEventsPerSecond, benchSes.sesMBps),
+      nativeRow('clicktrail-native-reused', 'clicktrail native parse_ses_events into a reused batch',
+        'clicktrail native, reused batch', "C++ records in the previous batch's memory",
+        benchSes.sesReusedEventsPerSecond, benchSes.sesReusedMBps),
       {
         id: 'nlohmann-dom',
         way: 'nlohmann DOM parse only (native peer)',
