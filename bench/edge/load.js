@@ -20,6 +20,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Miniflare } from 'miniflare';
 import { buildClickUrl } from '../../wasm/src/node.js';
+import { median } from '../lib/timing.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const KEY = { id: 'k1', secret: 'load-test-secret-0123456789' };
@@ -201,10 +202,16 @@ function round1(value) {
   return value === null ? null : Number(value.toFixed(1));
 }
 
+// The median, or null when a round could not measure (no /proc).
 function medianOf(values) {
-  if (values.some((value) => value === null)) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 2)];
+  return values.some((value) => value === null) ? null : median(values);
+}
+
+// The order in which `count` workers run in a round: reversed every other round, so that a slow
+// start or a warming machine does not favour the one that always runs first or last.
+function roundOrder(count, round) {
+  const order = Array.from({ length: count }, (_, index) => index);
+  return round % 2 === 0 ? order : order.reverse();
 }
 
 // Per handler call: the floor, then each worker, `rounds` rounds in alternating order, medians;
@@ -215,9 +222,9 @@ function medianOf(values) {
 async function handlerCost(options, pureJsCpuUsPerRequest) {
   const runs = HANDLER_COST_WORKERS.map(() => []);
   for (let round = 0; round < options.rounds; round += 1) {
-    const order = HANDLER_COST_WORKERS.map((_, index) => index);
-    if (round % 2 === 1) order.reverse();
-    for (const index of order) runs[index].push(await measureHandlerCost(HANDLER_COST_WORKERS[index], options));
+    for (const index of roundOrder(HANDLER_COST_WORKERS.length, round)) {
+      runs[index].push(await measureHandlerCost(HANDLER_COST_WORKERS[index], options));
+    }
   }
   const workers = HANDLER_COST_WORKERS.map((worker, index) => ({
     worker: worker.name,
@@ -328,9 +335,7 @@ async function main() {
   if (!Number.isFinite(costSeconds) || costSeconds <= 0) throw new Error('--cost-seconds must be a positive number');
   const runs = WORKERS.map(() => []);
   for (let round = 0; round < rounds; round += 1) {
-    // Alternating the order keeps a slow start or a warming machine from favouring one worker.
-    const order = round % 2 === 0 ? [0, 1] : [1, 0];
-    for (const index of order) runs[index].push(await measure(WORKERS[index], options));
+    for (const index of roundOrder(WORKERS.length, round)) runs[index].push(await measure(WORKERS[index], options));
   }
   const workers = runs.map(medianRun);
   const report = {

@@ -11,6 +11,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseSesEvents } from 'clicktrail/backoffice';
+import { parseJsonView } from '../../wasm/src/core-io.js';
 import { normalizeSesEvents } from '../peers/ses-normalize.js';
 import { nativeStale, wasmStale } from '../lib/freshness.js';
 import { loadSesTemplates, sesBatch, sesBatchMix } from '../lib/ses-events.js';
@@ -51,10 +52,10 @@ const WAYS = [
 const JS = 'js';
 
 // Not a way to parse events: what handing the records over to JS costs on its own (decoding the
-// records' JSON from bytes and JSON.parse making the objects, as parseSesEvents does after the
-// core call). Counts-only plus this is the least a records call can take, whatever the core does.
+// records' JSON from bytes and JSON.parse making the objects: parseJsonView, which parseSesEvents
+// calls after the core call). Counts-only plus this is the least a records call can take,
+// whatever the core does.
 const HANDOVER = 'records-handover';
-const decoder = new TextDecoder();
 
 // `recordsJson`: the records serialised by JSON.stringify, the same text as the core's answer up
 // to escapes. The agreement check never ran this way, so it gets a warm-up call of its own.
@@ -65,7 +66,7 @@ function handoverWay(recordsJson) {
     label: 'records hand-over alone: decode + JSON.parse of the records',
     short: 'records hand-over alone',
     what: "not a parser: the part of clicktrail WASM's call after the core",
-    parse: () => JSON.parse(decoder.decode(recordsJson)).records.length,
+    parse: () => parseJsonView(recordsJson).records.length,
   };
 }
 
@@ -77,8 +78,9 @@ function measure(ways, bytes, { warmup, batches, minBatches, budgetSeconds }, ct
   const result = {};
   let sink = 0;
   for (const way of ways) {
-    for (let i = 0; i < (way.warmup ?? warmup); i += 1) {
-      ctx.progress(`ses: ${way.id} warm-up ${i + 1}/${warmup}`);
+    const warmupCalls = way.warmup ?? warmup;
+    for (let i = 0; i < warmupCalls; i += 1) {
+      ctx.progress(`ses: ${way.id} warm-up ${i + 1}/${warmupCalls}`);
       sink += way.parse(bytes);
     }
     const times = [];
